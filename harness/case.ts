@@ -1,0 +1,50 @@
+// The case model. Suites make cases; the runner runs them on a backend (through
+// whatever host) and records a result. A case's `run` only calls the backend
+// contract; it never touches FFI, processes or files.
+
+import type { Backend, Op } from './contract.ts';
+import type { HashAlg, ParamSet } from './params.ts';
+
+export const SUITES = ['acvp', 'wycheproof', 'cctv', 'accumulated', 'property', 'interop', 'selftest'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface CaseSource {
+  /** Vector file relative to the vectors root, e.g. `acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json`. */
+  file: string;
+  tgId?: number;
+  tcId?: number;
+  /** Line number, for line-oriented files (CCTV). */
+  line?: number;
+}
+
+/** What a failing case shows: named values, hex for bytes. */
+export type Shown = Record<string, string | number | boolean>;
+
+export type Outcome =
+  | { status: 'pass'; note?: string }
+  | { status: 'fail'; reason: string; expected?: Shown; got?: Shown }
+  | { status: 'skip'; reason: string };
+
+export interface Case {
+  /** Stable across runs and shards; JUnit names and baselines key on it. */
+  id: string;
+  suite: Suite;
+  family: string;
+  parameterSet: ParamSet;
+  /** The operation under test, for reports and filtering. */
+  op: Op;
+  source: CaseSource | null;
+  /** Every contract operation `run` calls: a backend lacking one skips the case. */
+  requires: readonly Op[];
+  hashAlg?: HashAlg;
+  /** Inputs shown in the report for a failing case (hex). */
+  inputs?: Shown;
+  /** Run once on one backend; throwing is `error` unless the error says otherwise. */
+  run(backend: Backend): Promise<Outcome>;
+  /** Per-case timeout override in ms (long procedures such as accumulated digests). */
+  timeoutMs?: number;
+}
+
+export function caseId(parts: (string | number | undefined)[]): string {
+  return parts.filter((p) => p !== undefined && p !== '').join('/');
+}

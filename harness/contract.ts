@@ -1,0 +1,108 @@
+// The backend contract: one interface every implementation under test fulfils,
+// whether it runs in this process, in a child, or behind a module wrapper.
+// Every method is async so that out-of-process hosts implement it unchanged.
+
+import type { DsaParam, HashAlg, KemParam, ParamSet } from './params.ts';
+
+export type BackendKind = 'js' | 'cdylib' | 'liboqs' | 'json-abi' | 'process' | 'module' | 'python';
+
+export interface BackendInfo {
+  /** The id used on the command line (`noble`, `rust`, `module:./x.ts`). */
+  id: string;
+  name: string;
+  version: string;
+  kind: BackendKind;
+  /** What was loaded: a shared library or module path and the SHA-256 of that file. */
+  library?: { path: string; sha256: string };
+  /** Free-form facts a reader of the report should know (emulations, limits). */
+  notes?: string[];
+}
+
+/**
+ * Operation names, one per contract method. Capabilities and skip reasons speak
+ * in these names, so a report can say exactly which entry point is missing.
+ */
+export const KEM_OPS = ['kem.keygen', 'kem.encaps', 'kem.decaps', 'kem.checkEncapsKey', 'kem.checkDecapsKey', 'kem.keygenRandom', 'kem.encapsRandom'] as const;
+export const DSA_OPS = ['dsa.keygen', 'dsa.sign', 'dsa.signInternal', 'dsa.signMu', 'dsa.signPreHash', 'dsa.verify', 'dsa.verifyInternal', 'dsa.verifyMu', 'dsa.verifyPreHash', 'dsa.keygenRandom'] as const;
+export type KemOp = (typeof KEM_OPS)[number];
+export type DsaOp = (typeof DSA_OPS)[number];
+export type Op = KemOp | DsaOp;
+export const ALL_OPS: readonly Op[] = [...KEM_OPS, ...DSA_OPS];
+
+export interface Capabilities {
+  parameterSets: ParamSet[];
+  ops: Op[];
+  /** Pre-hash functions supported per parameter set; absent means all of HASH_ALGS. */
+  preHash?: Partial<Record<DsaParam, HashAlg[]>>;
+}
+
+export interface KemKeyPair { ek: Uint8Array; dk: Uint8Array }
+export interface KemEncapsResult { c: Uint8Array; k: Uint8Array }
+export interface DsaKeyPair { pk: Uint8Array; sk: Uint8Array }
+
+/**
+ * Signing randomness: `rnd` is the 32-byte hedge; deterministic signing is
+ * rnd = 32 zero bytes (FIPS 204 Algorithm 2), so it needs no separate entry point.
+ */
+export interface KemApi {
+  /** ML-KEM.KeyGen_internal(d, z). */
+  keygen(ps: KemParam, d: Uint8Array, z: Uint8Array): Promise<KemKeyPair>;
+  /** ML-KEM.Encaps_internal(ek, m); must reject an ek that fails the §7.2 check. */
+  encaps(ps: KemParam, ek: Uint8Array, m: Uint8Array): Promise<KemEncapsResult>;
+  /** ML-KEM.Decaps(dk, c); implicit rejection returns a key, never an error. */
+  decaps(ps: KemParam, dk: Uint8Array, c: Uint8Array): Promise<Uint8Array>;
+  /** FIPS 203 §7.2 encapsulation-key (modulus) check. */
+  checkEncapsKey(ps: KemParam, ek: Uint8Array): Promise<boolean>;
+  /** FIPS 203 §7.3 decapsulation-key (hash) check. */
+  checkDecapsKey(ps: KemParam, dk: Uint8Array): Promise<boolean>;
+  keygenRandom?(ps: KemParam): Promise<KemKeyPair>;
+  encapsRandom?(ps: KemParam, ek: Uint8Array): Promise<KemEncapsResult>;
+}
+
+export interface DsaApi {
+  /** ML-DSA.KeyGen_internal(xi). */
+  keygen(ps: DsaParam, xi: Uint8Array): Promise<DsaKeyPair>;
+  /** ML-DSA.Sign (external, pure): M' = 0 ‖ |ctx| ‖ ctx ‖ M. */
+  sign(ps: DsaParam, sk: Uint8Array, msg: Uint8Array, ctx: Uint8Array, rnd: Uint8Array): Promise<Uint8Array>;
+  /** ML-DSA.Sign_internal(sk, M', rnd): the message is M' itself. */
+  signInternal(ps: DsaParam, sk: Uint8Array, mPrime: Uint8Array, rnd: Uint8Array): Promise<Uint8Array>;
+  /** Sign_internal from a caller-supplied 64-byte mu (external mu). */
+  signMu(ps: DsaParam, sk: Uint8Array, mu: Uint8Array, rnd: Uint8Array): Promise<Uint8Array>;
+  /** HashML-DSA.Sign: M' = 1 ‖ |ctx| ‖ ctx ‖ OID ‖ PH(M). */
+  signPreHash(ps: DsaParam, sk: Uint8Array, msg: Uint8Array, hashAlg: HashAlg, ctx: Uint8Array, rnd: Uint8Array): Promise<Uint8Array>;
+  verify(ps: DsaParam, pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, ctx: Uint8Array): Promise<boolean>;
+  verifyInternal(ps: DsaParam, pk: Uint8Array, mPrime: Uint8Array, sig: Uint8Array): Promise<boolean>;
+  verifyMu(ps: DsaParam, pk: Uint8Array, mu: Uint8Array, sig: Uint8Array): Promise<boolean>;
+  verifyPreHash(ps: DsaParam, pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, hashAlg: HashAlg, ctx: Uint8Array): Promise<boolean>;
+  keygenRandom?(ps: DsaParam): Promise<DsaKeyPair>;
+}
+
+export interface Backend {
+  describe(): BackendInfo;
+  capabilities(): Capabilities;
+  kem?: KemApi;
+  dsa?: DsaApi;
+  /** Release native handles, child processes. Idempotent. */
+  close?(): Promise<void>;
+}
+
+/**
+ * Thrown by a backend for a call it cannot perform by policy or design (for
+ * example a pre-hash weaker than the parameter set). The runner records the
+ * case as `skip` with this reason; any other exception is a rejection or error.
+ */
+export class UnsupportedError extends Error {
+  override name = 'UnsupportedError';
+}
+
+/**
+ * A backend that refuses input throws this (wrong length, invalid key,
+ * context too long). Distinct from a crash or a bug in the adapter.
+ */
+export class RejectedError extends Error {
+  override name = 'RejectedError';
+}
+
+export function hasOp(caps: Capabilities, op: Op): boolean {
+  return caps.ops.includes(op);
+}
