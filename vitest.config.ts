@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // Native backends are driven through child hosts; forks keep a stray abort
+    // from taking the whole runner down with it.
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    coverage: {
+      provider: 'v8',
+      include: ['harness/**/*.ts', 'backends/**/*.ts', 'vectors/**/*.ts', 'reports/**/*.ts'],
+      reporter: ['text-summary', 'text'],
+    },
+  },
+});
