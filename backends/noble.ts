@@ -6,6 +6,8 @@
 //   - decapsulation-key check: does decapsulate() reject the key (its §7.3 hash check)?
 
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
@@ -61,9 +63,10 @@ function refuse<T>(f: () => T): T {
   }
 }
 
+/** The installed version, read from the package's own package.json (its exports map hides it). */
 function nobleVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('@noble/post-quantum/package.json') as { version: string }).version;
+  const entry = createRequire(import.meta.url).resolve('@noble/post-quantum/ml-kem.js');
+  return (JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const kem: KemApi = {

@@ -37,8 +37,8 @@ export interface Case {
   /** Every contract operation `run` calls: a backend lacking one skips the case. */
   requires: readonly Op[];
   hashAlg?: HashAlg;
-  /** Inputs shown in the report for a failing case (hex). */
-  inputs?: Shown;
+  /** Inputs shown in the report for a case that did not pass (hex); computed only then. */
+  inputs?: () => Shown;
   /** Run once on one backend; throwing is `error` unless the error says otherwise. */
   run(backend: Backend): Promise<Outcome>;
   /** Per-case timeout override in ms (long procedures such as accumulated digests). */

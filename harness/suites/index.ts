@@ -1,0 +1,17 @@
+// The one table of suites, by name.
+
+import type { Suite } from '../case.ts';
+import { acvpSuite } from './acvp.ts';
+import type { SuiteDef } from './suite.ts';
+
+export const SUITE_TABLE: Partial<Record<Suite, SuiteDef>> = {
+  acvp: acvpSuite,
+};
+
+export const DEFAULT_SUITES = Object.keys(SUITE_TABLE) as Suite[];
+
+export function suiteDef(name: string): SuiteDef {
+  const s = SUITE_TABLE[name as Suite];
+  if (!s) throw new Error(`unknown suite '${name}'; known: ${Object.keys(SUITE_TABLE).join(', ')}`);
+  return s;
+}

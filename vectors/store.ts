@@ -1,0 +1,103 @@
+// Finding and reading pinned vector files. Every file is checked against its
+// SHA-256 before a byte of it is used; a mismatch names the file and both hashes.
+//
+// Roots, in order: $PQC_VECTORS_DIR, ../shared/vectors beside the checkout,
+// then the local cache that `pqc-harness vectors fetch` fills.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { contentHash, manifestEntry, type ManifestEntry } from './manifest.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface VectorRoot {
+  dir: string;
+  origin: 'PQC_VECTORS_DIR' | 'shared' | 'cache';
+}
+
+export function cacheDir(): string {
+  return process.env.PQC_VECTORS_CACHE ?? join(REPO_ROOT, '.cache', 'vectors');
+}
+
+export function vectorRoots(): VectorRoot[] {
+  const roots: VectorRoot[] = [];
+  if (process.env.PQC_VECTORS_DIR) roots.push({ dir: resolve(process.env.PQC_VECTORS_DIR), origin: 'PQC_VECTORS_DIR' });
+  roots.push({ dir: resolve(REPO_ROOT, '..', 'shared', 'vectors'), origin: 'shared' });
+  roots.push({ dir: cacheDir(), origin: 'cache' });
+  return roots;
+}
+
+export class VectorMissingError extends Error {
+  override name = 'VectorMissingError';
+}
+
+export class VectorHashError extends Error {
+  override name = 'VectorHashError';
+  constructor(readonly path: string, readonly expected: string, readonly actual: string) {
+    super(`${path}: SHA-256 mismatch: expected ${expected}, got ${actual}`);
+  }
+}
+
+/** Candidate names in one root: as stored, or decompressed by `vectors fetch`. */
+function candidates(root: string, e: ManifestEntry): string[] {
+  const p = join(root, e.file);
+  return e.gzip && e.file.endsWith('.gz') ? [p, p.slice(0, -3)] : [p];
+}
+
+export function locate(file: string): string | undefined {
+  const e = manifestEntry(file);
+  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (existsSync(p)) return p;
+  return undefined;
+}
+
+export function sha256Hex(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/**
+ * Verify bytes read for a manifest entry and return the decompressed content.
+ * The stored form is pinned by `sha256`; a decompressed copy by `contentSha256`.
+ */
+export function verifiedContent(e: ManifestEntry, path: string, raw: Uint8Array): Uint8Array {
+  const actual = sha256Hex(raw);
+  if (actual === e.sha256) return e.gzip ? gunzipSync(raw) : raw;
+  if (e.gzip && !isGzip(raw) && actual === contentHash(e)) return raw;
+  throw new VectorHashError(path, e.sha256, actual);
+}
+
+const contentCache = new Map<string, { path: string; content: Buffer }>();
+
+/** Read, verify and decompress one pinned file (memoized per process). */
+export function readVector(file: string): { path: string; content: Buffer } {
+  const hit = contentCache.get(file);
+  if (hit) return hit;
+  const e = manifestEntry(file);
+  const path = locate(file);
+  if (!path) {
+    throw new VectorMissingError(
+      `vector file ${file} not found in ${vectorRoots()
+        .map((r) => r.dir)
+        .join(', ')}; run 'pqc-harness vectors fetch' or set PQC_VECTORS_DIR`,
+    );
+  }
+  const content = Buffer.from(verifiedContent(e, path, readFileSync(path)));
+  const v = { path, content };
+  contentCache.set(file, v);
+  return v;
+}
+
+export function readVectorJson(file: string): unknown {
+  const { path, content } = readVector(file);
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message}); the file may be truncated`);
+  }
+}
