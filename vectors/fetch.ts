@@ -9,13 +9,13 @@ import { cacheDir, locate, sha256Hex, VectorHashError } from './store.ts';
 
 export const DEFAULT_BASE_URL = 'https://raw.githubusercontent.com';
 
-export function fetchUrl(e: ManifestEntry, baseUrl: string): string {
+export function fetchUrl(e: ManifestEntry & { fetch: NonNullable<ManifestEntry['fetch']> }, baseUrl: string): string {
   return `${baseUrl.replace(/\/$/, '')}/${e.fetch.repo}/${e.fetch.commit}/${e.fetch.path}`;
 }
 
 export interface FetchReport {
   file: string;
-  status: 'present' | 'fetched' | 'failed';
+  status: 'present' | 'fetched' | 'failed' | 'not-fetchable';
   detail?: string;
 }
 
@@ -33,7 +33,11 @@ export async function fetchVectors(opts: { baseUrl?: string; force?: boolean; lo
       out.push({ file: e.file, status: 'present' });
       continue;
     }
-    const url = fetchUrl(e, base);
+    if (!e.fetch) {
+      out.push({ file: e.file, status: 'not-fetchable', detail: e.fetchNote });
+      continue;
+    }
+    const url = fetchUrl({ ...e, fetch: e.fetch }, base);
     try {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);

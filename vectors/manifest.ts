@@ -17,8 +17,9 @@ export interface ManifestEntry {
   gzip: boolean;
   /** SHA-256 of the decompressed content (gzipped files only). */
   contentSha256?: string;
-  /** Where `vectors fetch` downloads it from (a mirror for the largest ACVP files). */
-  fetch: { repo: string; commit: string; path: string; gzip: boolean };
+  /** Where `vectors fetch` downloads it from (a mirror for the ACVP files); null for a derived excerpt. */
+  fetch: { repo: string; commit: string; path: string; gzip: boolean } | null;
+  fetchNote?: string;
   tests?: number;
 }
 

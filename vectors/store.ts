@@ -93,11 +93,20 @@ export function readVector(file: string): { path: string; content: Buffer } {
   return v;
 }
 
-export function readVectorJson(file: string): unknown {
-  const { path, content } = readVector(file);
+/** Forget memoized contents (tests switch roots between cases). */
+export function clearVectorCache(): void {
+  contentCache.clear();
+}
+
+export function parseVectorJson(path: string, content: Buffer): unknown {
   try {
     return JSON.parse(content.toString('utf8'));
   } catch (err) {
     throw new Error(`${path}: not valid JSON (${(err as Error).message}); the file may be truncated`);
   }
+}
+
+export function readVectorJson(file: string): unknown {
+  const { path, content } = readVector(file);
+  return parseVectorJson(path, content);
 }
