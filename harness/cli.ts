@@ -12,7 +12,7 @@ import { HOSTS, openHosted, chooseHost, type HostKind } from './hosts/open.ts';
 import { isParamSet, type ParamSet } from './params.ts';
 import { runConformance } from './runner.ts';
 import { DEFAULT_SUITES } from './suites/index.ts';
-import { BACKEND_KINDS, DEFAULT_BACKENDS } from '../backends/registry.ts';
+import { BACKEND_KINDS, DEFAULT_BACKENDS, specKind } from '../backends/registry.ts';
 import { summaryTable } from '../reports/console.ts';
 import { writeReports } from '../reports/write.ts';
 import { evaluateGate, type Baseline } from '../reports/gate.ts';
@@ -77,8 +77,12 @@ async function cmdRun(args: string[]): Promise<number> {
   const baseline = values.baseline ? (JSON.parse(readFileSync(values.baseline, 'utf8')) as Baseline) : undefined;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
 
+  const backends = list(values.backend, DEFAULT_BACKENDS);
+  for (const b of backends) {
+    if (!BACKEND_KINDS.some((k) => specKind(k.spec) === specKind(b))) throw new UsageError(`unknown backend '${b}'; known: ${BACKEND_KINDS.map((k) => k.spec).join(', ')}`);
+  }
   const results = await runConformance({
-    backends: list(values.backend, DEFAULT_BACKENDS),
+    backends,
     suites: suites as Suite[],
     params: params as ParamSet[] | undefined,
     host,
