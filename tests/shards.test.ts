@@ -1,0 +1,55 @@
+// Shards merged equal an unsharded real run: same cases, same statuses.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { Results } from '../reports/schema.ts';
+import { shardOf } from '../harness/runner.ts';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
+const sh = promisify(execFile);
+
+async function cli(args: string[]): Promise<number> {
+  try {
+    await sh(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
+    return 0;
+  } catch (e) {
+    return (e as { code: number }).code;
+  }
+}
+const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+const key = (r: Results) => r.cases.map((c) => `${c.backend} ${c.id} ${c.status}`).sort();
+
+describe('--shard i/n and report merge', () => {
+  it('shard assignment is stable and spreads cases', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `acvp/x/tc${i}`);
+    const counts = [0, 0, 0, 0];
+    for (const id of ids) counts[shardOf('noble', id, 4)]!++;
+    for (const n of counts) expect(n).toBeGreaterThan(600);
+    expect(shardOf('noble', 'a/b', 7)).toBe(shardOf('noble', 'a/b', 7));
+  });
+
+  it('merging every shard gives the unsharded run', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'pqc-shards-'));
+    const args = ['run', '--backend', 'noble', '--suite', 'acvp', '--param', 'ML-KEM-768,ML-DSA-44'];
+    const dirs = [1, 2, 3].map((i) => join(base, `shard${i}`));
+    const codes = await Promise.all([
+      cli([...args, '--out', join(base, 'full')]),
+      ...dirs.map((d, i) => cli([...args, '--shard', `${i + 1}/3`, '--out', d])),
+    ]);
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const parts = dirs.map(read);
+    for (const p of parts) expect(p.cases.length).toBeGreaterThan(50);
+    expect(parts.reduce((n, p) => n + p.cases.length, 0)).toBe(read(join(base, 'full')).cases.length);
+
+    expect(await cli(['report', 'merge', ...dirs, '--out', join(base, 'merged')])).toBe(0);
+    const merged = read(join(base, 'merged'));
+    const full = read(join(base, 'full'));
+    expect(key(merged)).toEqual(key(full));
+    expect(merged.summary).toEqual(full.summary);
+    expect(readFileSync(join(base, 'merged', 'junit.xml'), 'utf8').match(/<testcase /g)?.length).toBe(full.cases.length);
+  }, 180_000);
+});
