@@ -4,7 +4,7 @@
 // unknown backend, zero cases); 3 --strict and some case was skipped.
 
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SUITES, type Suite } from './case.ts';
 import { ALL_OPS } from './contract.ts';
@@ -15,7 +15,7 @@ import { DEFAULT_SUITES } from './suites/index.ts';
 import { BACKEND_KINDS, DEFAULT_BACKENDS, specKind } from '../backends/registry.ts';
 import { summaryTable } from '../reports/console.ts';
 import { writeReports } from '../reports/write.ts';
-import { evaluateGate, type Baseline } from '../reports/gate.ts';
+import { baselineFrom, evaluateGate, readBaseline } from '../reports/gate.ts';
 import { mergeResults, readResults } from '../reports/merge.ts';
 import { manifest } from '../vectors/manifest.ts';
 import { locate, readVector, vectorRoots } from '../vectors/store.ts';
@@ -32,7 +32,7 @@ const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FI
                   [--timeout-ms 30000] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE]
   pqc-harness backends [--backend ...]      what is available, versions, capabilities
   pqc-harness vectors where|verify|fetch [--base-url URL] [--force]
-  pqc-harness report merge DIR... --out DIR
+  pqc-harness report merge DIR... --out DIR [--baseline FILE] [--strict]
 
 Exit codes: 0 passed; 1 failures; 2 usage or input error; 3 --strict with skips.`;
 
@@ -74,7 +74,7 @@ async function cmdRun(args: string[]): Promise<number> {
   for (const p of params ?? []) if (!isParamSet(p)) throw new UsageError(`unknown parameter set '${p}'`);
   const host = values.host as HostKind | 'auto';
   if (host !== 'auto' && !(HOSTS as readonly string[]).includes(host)) throw new UsageError(`unknown host '${host}'; known: auto, ${HOSTS.join(', ')}`);
-  const baseline = values.baseline ? (JSON.parse(readFileSync(values.baseline, 'utf8')) as Baseline) : undefined;
+  const baseline = values.baseline ? await readBaseline(values.baseline) : undefined;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
 
   const backends = list(values.backend, DEFAULT_BACKENDS);
@@ -94,15 +94,14 @@ async function cmdRun(args: string[]): Promise<number> {
     progress: (line) => process.stderr.write(`${line}\n`),
   });
   const out = resolve(values.out);
-  const files = await writeReports(results, out);
+  const files = await writeReports(results, out, { strict: values.strict, baseline });
   console.log(summaryTable(results));
   console.log(`\nwrote ${files.json}\n      ${files.junit}\n      ${files.html}`);
   if (values['write-baseline']) {
-    const { baselineFrom } = await import('../reports/gate.ts');
     writeFileSync(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
   }
   const gate = evaluateGate(results, { strict: values.strict, baseline });
-  for (const line of gate.lines ?? []) console.log(line);
+  for (const line of gate.lines) console.log(line);
   return gate.exitCode;
 }
 
@@ -169,16 +168,23 @@ async function cmdVectors(args: string[]): Promise<number> {
 async function cmdReport(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'merge') throw new UsageError('report: expected merge');
-  const { values, positionals } = parseArgs({ args: rest, options: { out: { type: 'string' } }, allowPositionals: true });
-  if (!values.out || positionals.length === 0) throw new UsageError('report merge DIR... --out DIR');
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { out: { type: 'string' }, baseline: { type: 'string' }, strict: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  if (!values.out || positionals.length === 0) throw new UsageError('report merge DIR... --out DIR [--baseline FILE] [--strict]');
+  const gateOpts = { strict: values.strict, baseline: values.baseline ? await readBaseline(values.baseline) : undefined };
   const parts = await Promise.all(positionals.map((d) => readResults(resolve(d, 'results.json'))));
   const merged = mergeResults(parts);
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
-  const files = await writeReports(merged, out);
+  const files = await writeReports(merged, out, gateOpts);
   console.log(summaryTable(merged));
   console.log(`\nwrote ${files.json}`);
-  return evaluateGate(merged, {}).exitCode;
+  const gate = evaluateGate(merged, gateOpts);
+  for (const line of gate.lines) console.log(line);
+  return gate.exitCode;
 }
 
 export async function main(argv: string[]): Promise<number> {

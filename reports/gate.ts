@@ -1,0 +1,155 @@
+// The gate: turns a run into an exit code for CI, optionally against a baseline
+// of known failures. Exit codes (documented in reports/README.md):
+//   0  gate passes
+//   1  a failure (fail / crash / timeout / error / memory finding) not in the baseline
+//   2  usage or input error (the CLI's own; also: nothing was tested)
+//   3  strict mode and skips present (and nothing worse)
+
+import { readFile } from 'node:fs/promises';
+import { STATUSES, type CaseResult, type Results } from './schema.ts';
+import { gateStatus, isGateFailure, type GateStatus } from './text.ts';
+
+export const BASELINE_SCHEMA = 'pqc-harness/baseline@1';
+
+const LIST_NEW = 10;
+
+export const EXIT = { pass: 0, failures: 1, usage: 2, strictSkips: 3 } as const;
+
+export interface BaselineEntry {
+  backend: string;
+  id: string;
+  /** The case status, or `finding` for a case that passed but had memory findings. */
+  status: GateStatus;
+}
+
+export interface Baseline {
+  schema: typeof BASELINE_SCHEMA;
+  failures: BaselineEntry[];
+}
+
+export interface GateOptions {
+  /** Skips fail the gate (exit 3) when nothing worse happened. */
+  strict?: boolean;
+  /** Known failures that do not fail the gate while they fail the same way. */
+  baseline?: Baseline;
+}
+
+export interface GateResult {
+  exitCode: number;
+  passed: boolean;
+  /** Gate failures not in the baseline, or in it with a different status. */
+  newFailures: CaseResult[];
+  /** Gate failures the baseline lists with the same status. */
+  knownFailures: CaseResult[];
+  /** `backend: id` of baseline entries whose case ran and now passes. */
+  fixed: string[];
+  /** `backend: id` of baseline entries whose case did not run (absent: filtered out, renamed, removed; or skipped). */
+  missing: string[];
+  skips: CaseResult[];
+  /** Console lines: the verdict, then one line per reason (and the first new failures). */
+  lines: string[];
+}
+
+/** The key of a case across runs: backend id and case id (unambiguous). */
+export function caseKey(backend: string, id: string): string {
+  return JSON.stringify([backend, id]);
+}
+
+/** `backend: id`, as fixed and missing list them. */
+function label(key: string): string {
+  const [backend, id] = JSON.parse(key) as [string, string];
+  return `${backend}: ${id}`;
+}
+
+export function evaluateGate(results: Results, opts: GateOptions = {}): GateResult {
+  const known = new Map<string, GateStatus>();
+  for (const e of opts.baseline?.failures ?? []) known.set(caseKey(e.backend, e.id), e.status);
+
+  const newFailures: CaseResult[] = [];
+  const knownFailures: CaseResult[] = [];
+  const skips: CaseResult[] = [];
+  const seen = new Set<string>();
+  const failing = new Set<string>();
+  const skipped = new Set<string>();
+  let tested = 0;
+  for (const c of results.cases) {
+    const key = caseKey(c.backend, c.id);
+    seen.add(key);
+    if (c.status !== 'skip') tested++;
+    if (isGateFailure(c)) {
+      failing.add(key);
+      if (known.get(key) === gateStatus(c)) knownFailures.push(c);
+      else newFailures.push(c);
+    } else if (c.status === 'skip') {
+      skips.push(c);
+      skipped.add(key);
+    }
+  }
+  const fixed: string[] = [];
+  const missing: string[] = [];
+  for (const key of known.keys()) {
+    if (!seen.has(key) || skipped.has(key)) missing.push(label(key));
+    else if (!failing.has(key)) fixed.push(label(key));
+  }
+
+  const lines: string[] = [];
+  let exitCode: number = EXIT.pass;
+  if (tested === 0) {
+    exitCode = EXIT.usage;
+    lines.push(results.cases.length === 0 ? 'nothing was tested: the run has no cases' : `nothing was tested: all ${results.cases.length} cases were skipped`);
+  } else if (newFailures.length > 0) {
+    exitCode = EXIT.failures;
+    lines.push(`${newFailures.length} failing case(s)${opts.baseline ? ' not in the baseline' : ''}`);
+  } else if (opts.strict && skips.length > 0) {
+    exitCode = EXIT.strictSkips;
+    lines.push(`strict: ${skips.length} skipped case(s)`);
+  }
+  if (knownFailures.length > 0) lines.push(`${knownFailures.length} known failure(s) from the baseline`);
+  if (fixed.length > 0) lines.push(`${fixed.length} baseline failure(s) now pass: update the baseline`);
+  if (missing.length > 0) lines.push(`${missing.length} baseline case(s) did not run`);
+  for (const c of newFailures.slice(0, LIST_NEW)) lines.push(`  new: ${c.backend}: ${c.id} (${gateStatus(c)}${c.reason ? `: ${c.reason.split('\n')[0]}` : ''})`);
+  if (newFailures.length > LIST_NEW) lines.push(`  … and ${newFailures.length - LIST_NEW} more (see the report)`);
+  const verdict = exitCode === EXIT.pass ? 'PASS' : exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : exitCode === EXIT.usage ? 'NOT TESTED' : 'FAIL';
+  lines.unshift(`gate: ${verdict} (exit ${exitCode})`);
+  return { exitCode, passed: exitCode === EXIT.pass, newFailures, knownFailures, fixed, missing, skips, lines };
+}
+
+/** A baseline listing every gate failure of a run, sorted for stable diffs. */
+export function baselineFrom(results: Results): Baseline {
+  const failures = results.cases
+    .filter(isGateFailure)
+    .map((c) => ({ backend: c.backend, id: c.id, status: gateStatus(c) }))
+    .sort((a, b) => (a.backend < b.backend ? -1 : a.backend > b.backend ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { schema: BASELINE_SCHEMA, failures };
+}
+
+const BASELINE_STATUSES: readonly string[] = [...STATUSES, 'finding'];
+
+/** Checks a parsed baseline; `where` names the file in errors. */
+export function parseBaseline(doc: unknown, where: string): Baseline {
+  const d = doc as Partial<Baseline> | null;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error(`${where}: not a baseline (expected a JSON object)`);
+  if (d.schema !== BASELINE_SCHEMA) throw new Error(`${where}: unsupported baseline schema ${JSON.stringify(d.schema)}; expected "${BASELINE_SCHEMA}"`);
+  if (!Array.isArray(d.failures)) throw new Error(`${where}: "failures" must be an array`);
+  d.failures.forEach((e, i) => {
+    const ok = typeof e === 'object' && e !== null && typeof e.backend === 'string' && typeof e.id === 'string' && BASELINE_STATUSES.includes(e.status);
+    if (!ok) throw new Error(`${where}: failures[${i}] must be { backend: string, id: string, status: ${BASELINE_STATUSES.join('|')} }, got ${JSON.stringify(e)}`);
+  });
+  return { schema: BASELINE_SCHEMA, failures: d.failures.map((e) => ({ backend: e.backend, id: e.id, status: e.status })) };
+}
+
+export async function readBaseline(path: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: cannot read baseline: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: baseline is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseBaseline(doc, path);
+}

@@ -1,0 +1,26 @@
+// Writes the three views of one run into a directory: results.json (the source
+// of truth), junit.xml and index.html.
+
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Results } from './schema.ts';
+import { toJUnit } from './junit.ts';
+import { toHtml, type HtmlOptions } from './html.ts';
+
+/** Write to a temporary name, then rename, so a reader never sees half a file. */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}
+
+export async function writeReports(results: Results, outDir: string, htmlOptions: HtmlOptions = {}): Promise<{ json: string; junit: string; html: string }> {
+  await mkdir(outDir, { recursive: true });
+  const json = join(outDir, 'results.json');
+  const junit = join(outDir, 'junit.xml');
+  const html = join(outDir, 'index.html');
+  await writeAtomic(json, `${JSON.stringify(results, null, 2)}\n`);
+  await writeAtomic(junit, toJUnit(results));
+  await writeAtomic(html, toHtml(results, htmlOptions));
+  return { json, junit, html };
+}
