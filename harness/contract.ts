@@ -3,6 +3,7 @@
 // Every method is async so that out-of-process hosts implement it unchanged.
 
 import type { DsaParam, HashAlg, KemParam, ParamSet } from './params.ts';
+import type { Finding } from '../reports/schema.ts';
 
 export type BackendKind = 'js' | 'cdylib' | 'liboqs' | 'json-abi' | 'process' | 'module' | 'python';
 
@@ -84,6 +85,11 @@ export interface Backend {
   dsa?: DsaApi;
   /** Release native handles, child processes. Idempotent. */
   close?(): Promise<void>;
+  /**
+   * Memory-checking hosts (valgrind, ASan) only: findings attributed to the calls
+   * made since the previous drain. The runner drains after every case.
+   */
+  drainFindings?(): Promise<Finding[]>;
 }
 
 /**

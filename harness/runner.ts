@@ -83,7 +83,13 @@ async function runOne(b: Backend, c: Case): Promise<RunPart> {
     else outcome = { status: 'error', reason: `${(e as Error).name ?? 'Error'}: ${(e as Error).message ?? String(e)}` };
   }
   const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
-  const r: RunPart = { status: outcome.status, durationMs, findings: [] };
+  const findings = (await b.drainFindings?.()) ?? [];
+  const r: RunPart = { status: outcome.status, durationMs, findings };
+  if (findings.length && outcome.status === 'pass') {
+    // Right answer, unsafe boundary: a memory finding fails the case.
+    outcome = { status: 'fail', reason: `memory finding${findings.length > 1 ? 's' : ''}: ${[...new Set(findings.map((f) => f.kind))].join(', ')} (answer was correct)` };
+    r.status = 'fail';
+  }
   if ('reason' in outcome && outcome.reason) r.reason = outcome.reason;
   if ('expected' in outcome && outcome.expected) r.expected = outcome.expected;
   if ('got' in outcome && outcome.got) r.got = outcome.got;
