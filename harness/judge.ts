@@ -3,6 +3,7 @@
 
 import { equalBytes, firstDiff, toHex } from './bytes.ts';
 import type { Outcome, Shown } from './case.ts';
+import { RejectedError } from './contract.ts';
 
 export const PASS: Outcome = { status: 'pass' };
 
@@ -39,4 +40,35 @@ export function shown(values: Record<string, Uint8Array | string | number | bool
     out[k] = v instanceof Uint8Array ? toHex(v) : v;
   }
   return out;
+}
+
+/** Render whatever a call returned (bytes, verdicts, or an object of them) for a failing case. */
+function shownResult(v: unknown): Shown {
+  if (v instanceof Uint8Array) return { result: toHex(v) };
+  if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return { result: v };
+  if (v === undefined || v === null) return { result: String(v) };
+  if (typeof v === 'object') {
+    const out: Shown = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      out[k] = x instanceof Uint8Array ? toHex(x) : typeof x === 'boolean' || typeof x === 'number' || typeof x === 'string' ? x : String(x);
+    }
+    return out;
+  }
+  return { result: String(v) };
+}
+
+/**
+ * The call must be refused. A RejectedError from the backend is a pass; a
+ * returned value is a fail that shows what came back. Any other exception
+ * (UnsupportedError, a crash, a bug) propagates for the runner to classify.
+ */
+export async function expectRejected(what: string, call: () => Promise<unknown>): Promise<Outcome> {
+  let got: unknown;
+  try {
+    got = await call();
+  } catch (e) {
+    if (e instanceof RejectedError) return PASS;
+    throw e;
+  }
+  return { status: 'fail', reason: `${what}: returned a result, expected the input to be rejected`, expected: { [what]: 'rejected' }, got: shownResult(got) };
 }

@@ -91,6 +91,7 @@ async function runOne(b: Backend, c: Case): Promise<RunPart> {
     r.status = 'fail';
   }
   if ('reason' in outcome && outcome.reason) r.reason = outcome.reason;
+  if ('note' in outcome && outcome.note) r.note = outcome.note;
   if ('expected' in outcome && outcome.expected) r.expected = outcome.expected;
   if ('got' in outcome && outcome.got) r.got = outcome.got;
   if ('crash' in outcome && outcome.crash) r.crash = outcome.crash;
@@ -177,6 +178,10 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
       host: opts.host,
       argv: opts.argv ?? [],
       ...(opts.shard ? { shard: opts.shard } : {}),
+      suites: opts.suites.map((s) => {
+        const d = suiteDef(s);
+        return { name: d.name, title: d.title, ...(d.notes?.length ? { notes: [...d.notes] } : {}) };
+      }),
       vectors: vectorProvenance(opts.suites),
     },
     backends: done.map((d) => d.entry),

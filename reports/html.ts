@@ -406,6 +406,17 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   }
   out.push('</section>');
 
+  // What a reader must know about suites and passing cases (e.g. draft-era vectors).
+  const suiteNotes = new Map((run.suites ?? []).map((x) => [x.name, x.notes ?? []]));
+  const caseNotes = new Map<string, Map<string, number>>();
+  for (const c of results.cases) {
+    if (!c.note) continue;
+    const k = `${c.suite}\u0000${c.family}`;
+    const m = caseNotes.get(k) ?? new Map<string, number>();
+    m.set(c.note, (m.get(c.note) ?? 0) + 1);
+    caseNotes.set(k, m);
+  }
+
   // Families.
   out.push('<section id="families"><h2>Families</h2><p class="muted">One entry per vector family, with the FIPS 203 / FIPS 204 clause it exercises. Failing cases are listed in full; passing cases only as counts.</p>');
   let shownTotal = 0;
@@ -415,6 +426,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   for (const f of famList) {
     if (f.suite !== lastSuite) {
       out.push(`<h3>${h(f.suite)}</h3>`);
+      for (const n of suiteNotes.get(f.suite) ?? []) out.push(`<p class="note suite-note">${h(n)}</p>`);
       lastSuite = f.suite;
     }
     const ref = fipsFor(f.family, [...f.params][0]);
@@ -424,6 +436,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
       `<details class="family" data-suite="${a(f.suite)}" data-family="${a(f.family)}" data-verdict="${fv}"${fv === 'fail' ? ' open' : ''}><summary><span class="chip s-${fv === 'pass' ? 'pass' : fv === 'notrun' ? 'skip' : fv === 'known' ? 'known' : 'fail'}">${VERDICT_TEXT[fv]}</span> <strong>${h(f.family)}</strong> <span class="fips">${ref ? `${h(ref.standard)} ${h(ref.clause)}` : 'no FIPS mapping'}</span> · ${countChips(f.counts)}</summary><div class="inner">`,
     );
     if (ref) out.push(`<p class="fips">${h(ref.standard)} ${h(ref.clause)}: ${h(ref.what)}.</p>`);
+    for (const [note, n] of caseNotes.get(`${f.suite}\u0000${f.family}`) ?? []) out.push(`<p class="note case-note">${n} passing case(s) note: ${h(note)}</p>`);
     out.push(`<p class="muted">${f.counts.total} case(s) over ${h([...f.params].sort((x, y) => paramRank(x) - paramRank(y)).join(', '))}; ${h(fmtMs(f.counts.ms))} in total.</p>`);
     if (f.failing.length > 0) {
       const sorted = [...f.failing].sort((x, y) => naturalCompare(x.backend, y.backend) || naturalCompare(x.id, y.id));

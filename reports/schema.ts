@@ -58,6 +58,8 @@ export interface CaseResult {
   source: CaseSource | null;
   status: Status;
   reason?: string;
+  /** Something a reader should know about a pass (e.g. a draft-era vector checked only where it still applies). */
+  note?: string;
   inputs?: Shown;
   expected?: Shown;
   got?: Shown;
@@ -90,7 +92,15 @@ export interface RunInfo {
   host: string;
   argv: string[];
   shard?: { index: number; count: number };
+  /** The suites that ran, with what a reader must know about them. */
+  suites?: SuiteInfo[];
   vectors: VectorProvenance[];
+}
+
+export interface SuiteInfo {
+  name: string;
+  title: string;
+  notes?: string[];
 }
 
 export interface Results {

@@ -2,10 +2,14 @@
 
 import type { Suite } from '../case.ts';
 import { acvpSuite } from './acvp.ts';
+import { cctvSuite } from './cctv.ts';
 import type { SuiteDef } from './suite.ts';
+import { wycheproofSuite } from './wycheproof.ts';
 
 export const SUITE_TABLE: Partial<Record<Suite, SuiteDef>> = {
   acvp: acvpSuite,
+  wycheproof: wycheproofSuite,
+  cctv: cctvSuite,
 };
 
 export const DEFAULT_SUITES = Object.keys(SUITE_TABLE) as Suite[];

@@ -14,6 +14,11 @@ export interface SuiteDef {
   title: string;
   /** Vector files (manifest paths) this suite reads, for provenance. */
   vectorFiles: readonly string[];
+  /**
+   * What a reader of the report must know about how the vectors are applied
+   * (rules chosen, traps avoided, checks deliberately left out).
+   */
+  notes?: readonly string[];
   /** Make every case. Throws on a bad vector file; zero cases is an error the runner reports. */
   cases(opts: SuiteOptions): Case[];
 }
