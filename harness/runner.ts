@@ -5,11 +5,13 @@ import { createRequire } from 'node:module';
 import type { Case, Outcome, Suite } from './case.ts';
 import { hasOp, RejectedError, UnsupportedError, type Backend } from './contract.ts';
 import { CrashError, TimeoutError } from './host-errors.ts';
+import { findingsFromCrash } from './diagnose.ts';
 import { chooseHost, openHosted, type HostKind } from './hosts/open.ts';
 import type { ParamSet } from './params.ts';
 import { suiteDef } from './suites/index.ts';
+import { runInterop } from './suites/interop.ts';
 import { manifestEntry } from '../vectors/manifest.ts';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Results, type Status, type VectorProvenance } from '../reports/schema.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status, type VectorProvenance } from '../reports/schema.ts';
 
 export interface RunOptions {
   backends: string[];
@@ -47,12 +49,14 @@ export class ZeroCasesError extends Error {
 export function collectCases(opts: Pick<RunOptions, 'suites' | 'params' | 'long' | 'backends'>): Case[] {
   const all: Case[] = [];
   for (const name of opts.suites) {
+    // Cross-backend suites have no per-backend cases: runAcross runs them.
+    if (name === 'interop') continue;
     const cases = suiteDef(name).cases({ long: opts.long, backends: opts.backends });
     if (cases.length === 0) throw new ZeroCasesError(`suite '${name}' produced zero cases: green on nothing is not a pass`);
     all.push(...cases);
   }
   const picked = opts.params ? all.filter((c) => opts.params!.includes(c.parameterSet)) : all;
-  if (picked.length === 0) throw new ZeroCasesError(`no case matches --param ${opts.params?.join(',')} in suites ${opts.suites.join(',')}`);
+  if (picked.length === 0 && !opts.suites.includes('interop')) throw new ZeroCasesError(`no case matches --param ${opts.params?.join(',')} in suites ${opts.suites.join(',')}`);
   return picked;
 }
 
@@ -73,17 +77,22 @@ async function runOne(b: Backend, c: Case): Promise<RunPart> {
   if (skip) return { status: 'skip', reason: skip, durationMs: 0, findings: [] };
   const t0 = performance.now();
   let outcome: Outcome | { status: Exclude<Status, 'pass' | 'fail' | 'skip'>; reason: string; crash?: CaseResult['crash'] };
+  let crashFindings: Finding[] = [];
   try {
     outcome = await c.run(b);
   } catch (e) {
     if (e instanceof UnsupportedError) outcome = { status: 'skip', reason: e.message };
-    else if (e instanceof CrashError) outcome = { status: 'crash', reason: e.message, crash: { signal: e.signal, exitCode: e.exitCode, stderr: e.stderr } };
+    else if (e instanceof CrashError) {
+      outcome = { status: 'crash', reason: e.message, crash: { signal: e.signal, exitCode: e.exitCode, stderr: e.stderr } };
+      // The host's own findings (ASan's report), then what glibc, a Rust panic or a language stack left on stderr.
+      crashFindings = [...(e.findings ?? []), ...findingsFromCrash(e.signal, e.stderr)];
+    }
     else if (e instanceof TimeoutError) outcome = { status: 'timeout', reason: e.message, crash: { signal: 'SIGKILL', exitCode: null, stderr: e.stderr } };
     else if (e instanceof RejectedError) outcome = { status: 'fail', reason: `backend rejected the input: ${e.message}` };
     else outcome = { status: 'error', reason: `${(e as Error).name ?? 'Error'}: ${(e as Error).message ?? String(e)}` };
   }
   const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
-  const findings = (await b.drainFindings?.()) ?? [];
+  const findings = [...crashFindings, ...((await b.drainFindings?.()) ?? [])];
   const r: RunPart = { status: outcome.status, durationMs, findings };
   if (findings.length && outcome.status === 'pass') {
     // Right answer, unsafe boundary: a memory finding fails the case.
@@ -99,35 +108,81 @@ async function runOne(b: Backend, c: Case): Promise<RunPart> {
   return r;
 }
 
-async function runBackend(spec: string, cases: Case[], opts: RunOptions, tally: Map<string, Record<Status, number>>): Promise<{ entry: BackendEntry; results: CaseResult[] }> {
-  const counts = { pass: 0, fail: 0, skip: 0, crash: 0, timeout: 0, error: 0 };
-  tally.set(spec, counts);
-  const base = (c: Case) => ({ id: c.id, backend: spec, suite: c.suite, family: c.family, parameterSet: c.parameterSet, op: c.op, source: c.source });
-  let backend: Backend;
+interface Opened {
+  spec: string;
+  entry: BackendEntry;
+  backend?: Backend;
+  /** Why it could not be opened: every one of its cases is then an error. */
+  openError?: string;
+}
+
+async function openOne(spec: string, opts: RunOptions): Promise<Opened> {
   try {
-    backend = await openHosted(spec, chooseHost(spec, opts.host), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs });
+    const backend = await openHosted(spec, chooseHost(spec, opts.host), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs });
+    return { spec, backend, entry: { ...backend.describe(), id: spec, capabilities: backend.capabilities() } };
   } catch (e) {
+    const openError = `backend '${spec}' unavailable: ${(e as Error).message}`;
+    return { spec, openError, entry: { id: spec, name: spec, version: 'unavailable', kind: 'module', notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
+  }
+}
+
+async function closeOne(o: Opened): Promise<void> {
+  if (!o.backend) return;
+  await o.backend.close?.();
+  // Leaks valgrind reports when the child exits belong to the backend, not a case.
+  const exitFindings = (await o.backend.exitFindings?.()) ?? [];
+  if (exitFindings.length) o.entry.findings = exitFindings;
+}
+
+async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>): Promise<CaseResult[]> {
+  const base = (c: Case) => ({ id: c.id, backend: o.spec, suite: c.suite, family: c.family, parameterSet: c.parameterSet, op: c.op, source: c.source });
+  if (!o.backend) {
     // A backend that was asked for but cannot be opened fails every one of its cases, loudly.
-    const reason = `backend '${spec}' unavailable: ${(e as Error).message}`;
     counts.error += cases.length;
-    return {
-      entry: { id: spec, name: spec, version: 'unavailable', kind: 'module', notes: [reason], capabilities: { parameterSets: [], ops: [] } },
-      results: cases.map((c) => ({ ...base(c), status: 'error' as const, reason, durationMs: 0, findings: [] })),
-    };
+    return cases.map((c) => ({ ...base(c), status: 'error' as const, reason: o.openError!, durationMs: 0, findings: [] }));
   }
-  const info = backend.describe();
-  const entry: BackendEntry = { ...info, id: spec, capabilities: backend.capabilities() };
   const results: CaseResult[] = [];
-  try {
-    for (const c of cases) {
-      const r = { ...base(c), ...(await runOne(backend, c)) };
-      counts[r.status]++;
-      results.push(r);
-    }
-  } finally {
-    await backend.close?.();
+  for (const c of cases) {
+    const r = { ...base(c), ...(await runOne(o.backend, c)) };
+    counts[r.status]++;
+    results.push(r);
   }
-  return { entry, results };
+  return results;
+}
+
+/** Cross-backend checks: every pair of the backends that opened, one result per check. */
+async function runAcross(opened: Opened[], opts: RunOptions): Promise<CaseResult[]> {
+  const live = opened.filter((o) => o.backend);
+  if (live.length < 2) throw new ZeroCasesError(`suite 'interop' needs at least two backends that open; have ${live.map((o) => o.spec).join(', ') || 'none'}`);
+  const bySpec = new Map(live.map((o) => [o.spec, o.backend!]));
+  const rs = await runInterop(Object.fromEntries(bySpec), {
+    params: opts.params,
+    afterCheck: async (r) => {
+      for (const spec of r.backends) {
+        const f = (await bySpec.get(spec)?.drainFindings?.()) ?? [];
+        if (f.length) r.findings = [...(r.findings ?? []), ...f];
+      }
+    },
+  });
+  return rs
+    .filter((r) => !opts.shard || shardOf('', r.id, opts.shard.count) === opts.shard.index - 1)
+    .map((r) => {
+      const out: CaseResult = {
+        id: r.id,
+        // The id names both backends; the result is filed under the culprit or the first.
+        backend: r.culprit ?? r.backends[0],
+        suite: 'interop',
+        family: r.family,
+        parameterSet: r.parameterSet,
+        op: r.op,
+        source: null,
+        status: r.findings?.length && r.status === 'pass' ? 'fail' : r.status,
+        durationMs: r.durationMs,
+        findings: r.findings ?? [],
+      };
+      for (const k of ['reason', 'inputs', 'expected', 'got', 'crash'] as const) if (r[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = r[k];
+      return out;
+    });
 }
 
 export function vectorProvenance(suites: readonly Suite[]): VectorProvenance[] {
@@ -159,14 +214,23 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
         opts.progress!(`progress: ${line}`);
       }, 2000)
     : undefined;
-  let done: { entry: BackendEntry; results: CaseResult[] }[];
+  const opened = await Promise.all(perBackend.map((p) => openOne(p.spec, opts)));
+  const results: CaseResult[] = [];
   try {
     // Backends run side by side: each is its own process or its own event-loop share.
-    done = await Promise.all(perBackend.map((p) => runBackend(p.spec, p.cases, opts, tally)));
+    const per = await Promise.all(
+      perBackend.map((p, i) => {
+        const counts = { pass: 0, fail: 0, skip: 0, crash: 0, timeout: 0, error: 0 };
+        tally.set(p.spec, counts);
+        return runCases(opened[i]!, p.cases, counts);
+      }),
+    );
+    results.push(...per.flat());
+    if (opts.suites.includes('interop')) results.push(...(await runAcross(opened, opts)));
   } finally {
     if (tick) clearInterval(tick);
+    await Promise.all(opened.map(closeOne));
   }
-  const results = done.flatMap((d) => d.results);
   return {
     schema: RESULTS_SCHEMA,
     run: {
@@ -184,7 +248,7 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
       }),
       vectors: vectorProvenance(opts.suites),
     },
-    backends: done.map((d) => d.entry),
+    backends: opened.map((o) => o.entry),
     cases: results,
     summary: summarize(results),
   };

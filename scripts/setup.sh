@@ -20,3 +20,39 @@ else
   echo "setup: liboqs: $(bash native/liboqs/build.sh)" >&2
 fi
 # --- end liboqs ----------------------------------------------------------------
+
+# --- rust cdylib (issue [B] parts 1-4; owner: rust backend) -------------------
+# Builds native/ (pqc-native: RustCrypto ml-kem + ml-dsa behind the C ABI in
+# native/include/pqc_native.h) into target/release/libpqc_native.so, with the
+# committed Cargo.lock (--locked). Skipped when the library is newer than every
+# input: native/src/**, native/Cargo.toml, Cargo.toml, Cargo.lock.
+rust_lib=target/release/libpqc_native.so
+rust_stale=0
+if [ ! -f "$rust_lib" ]; then
+  rust_stale=1
+elif [ -n "$(find native/src native/Cargo.toml Cargo.toml Cargo.lock -newer "$rust_lib" -print -quit 2>/dev/null)" ]; then
+  rust_stale=1
+fi
+if [ "$rust_stale" = 1 ]; then
+  [ -f Cargo.lock ] || { echo "setup: rust: Cargo.lock is missing (it is committed; restore it)" >&2; exit 1; }
+  command -v cargo >/dev/null || { echo "setup: rust: cargo not found (install Rust >= 1.87)" >&2; exit 1; }
+  echo "setup: rust: cargo build --release --locked -p pqc-native" >&2
+  cargo build --release --locked -p pqc-native
+  touch "$rust_lib"
+else
+  echo "setup: rust: $rust_lib is up to date" >&2
+fi
+# --- end rust cdylib -----------------------------------------------------------
+
+# --- memory-check helpers (issue [D] parts 1-4; owner: memcheck hosts) --------
+# build/shim/libvgmark.so (valgrind per-call markers) and the seeded-fault
+# fixture build/fixture/libpqc_fault{,_asan}.so; gcc only, < 1 s, idempotent.
+echo "setup: memcheck helpers: $(bash native/fixture/build.sh)" >&2
+# The ASan build of native/ (target/asan/, ~2-3 min on 2 cores) is NOT built by
+# default: `--host asan` builds it on first use. PQC_SETUP_ASAN=1 builds it here
+# (for CI images that run the asan host).
+if [ "${PQC_SETUP_ASAN:-0}" = 1 ]; then
+  echo "setup: asan: RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address cargo build --release --locked -p pqc-native --target x86_64-unknown-linux-gnu --target-dir target/asan" >&2
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address cargo build --release --locked -p pqc-native --target x86_64-unknown-linux-gnu --target-dir target/asan
+fi
+# --- end memory-check helpers ------------------------------------------------

@@ -23,6 +23,7 @@ import { CrashError, TimeoutError } from '../host-errors.ts';
 import { ALL_PARAMS, KEM, SEED, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../params.ts';
 import { propertySeed, showValue } from './property.ts';
 import type { SuiteDef } from './suite.ts';
+import type { Finding } from '../../reports/schema.ts';
 
 export interface InteropOptions {
   /** Parameter sets to cover (default: every set; a pair skips sets either backend lacks). */
@@ -32,6 +33,11 @@ export interface InteropOptions {
   dsaRuns?: number;
   /** Base seed; each result's own seed is derived from it and the result id (default fixed). */
   seed?: number;
+  /**
+   * Called after each result, before the next check starts (for example to drain
+   * memory findings of both backends and attach them to `r.findings`).
+   */
+  afterCheck?: (r: InteropResult) => void | Promise<void>;
 }
 
 export type InteropStatus = 'pass' | 'fail' | 'skip' | 'crash' | 'timeout' | 'error';
@@ -55,6 +61,8 @@ export interface InteropResult {
   /** The backend whose crash or stall ended the check. */
   culprit?: string;
   crash?: { signal: string | null; exitCode: number | null; stderr: string };
+  /** Memory findings a crashing host parsed (CrashError.findings), for the culprit. */
+  findings?: Finding[];
   durationMs: number;
 }
 
@@ -264,6 +272,7 @@ async function runCheck(check: Check, x: Named, y: Named, ps: ParamSet, seed: nu
         reason: `${err.backend} crashed in ${err.op} during ${check.family} with ${other} on ${ps}: ${cause.message} (${replay})`,
         inputs: shownInput,
         crash: { signal: cause.signal, exitCode: cause.exitCode, stderr: cause.stderr },
+        ...(cause.findings ? { findings: cause.findings } : {}),
         durationMs,
       };
     }
@@ -313,7 +322,9 @@ export async function runInterop(backends: Record<string, Backend>, opts: Intero
       for (let i = 0; i < named.length; i++) {
         for (let j = 0; j < named.length; j++) {
           if (i === j || (!check.ordered && j < i)) continue;
-          out.push(await runCheck(check, named[i]!, named[j]!, ps, seed, runs));
+          const r = await runCheck(check, named[i]!, named[j]!, ps, seed, runs);
+          await opts.afterCheck?.(r);
+          out.push(r);
         }
       }
     }

@@ -475,7 +475,9 @@ export async function checkProperty(name: string, ps: ParamSet, prop: fc.IAsyncP
   // Let the runner classify what is not the property's verdict: a skip, a crash, a stall.
   if (err instanceof UnsupportedError || err instanceof TimeoutError) throw err;
   if (err instanceof CrashError) {
-    throw new CrashError(`${err.message} (property ${name} on ${ps}, seed ${details.seed}, path "${details.counterexamplePath}")`, err.signal, err.exitCode, err.stderr);
+    const wrapped = new CrashError(`${err.message} (property ${name} on ${ps}, seed ${details.seed}, path "${details.counterexamplePath}")`, err.signal, err.exitCode, err.stderr);
+    if (err.findings) wrapped.findings = err.findings;
+    throw wrapped;
   }
   const message = err instanceof Error ? `${err.name === 'PropertyViolation' ? '' : `${err.name}: `}${err.message}` : String(err);
   const counterexample = details.counterexample ? JSON.stringify(showValue(details.counterexample[0])) : 'none';
