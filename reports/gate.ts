@@ -20,6 +20,8 @@ export interface BaselineEntry {
   id: string;
   /** The case status, or `finding` for a case that passed but had memory findings. */
   status: GateStatus;
+  /** Why this failure is known and accepted (for the reader of the baseline). */
+  why?: string;
 }
 
 export interface Baseline {
@@ -135,7 +137,10 @@ export function parseBaseline(doc: unknown, where: string): Baseline {
     const ok = typeof e === 'object' && e !== null && typeof e.backend === 'string' && typeof e.id === 'string' && BASELINE_STATUSES.includes(e.status);
     if (!ok) throw new Error(`${where}: failures[${i}] must be { backend: string, id: string, status: ${BASELINE_STATUSES.join('|')} }, got ${JSON.stringify(e)}`);
   });
-  return { schema: BASELINE_SCHEMA, failures: d.failures.map((e) => ({ backend: e.backend, id: e.id, status: e.status })) };
+  return {
+    schema: BASELINE_SCHEMA,
+    failures: d.failures.map((e) => ({ backend: e.backend, id: e.id, status: e.status, ...(typeof e.why === 'string' ? { why: e.why } : {}) })),
+  };
 }
 
 export async function readBaseline(path: string): Promise<Baseline> {
