@@ -7,6 +7,8 @@ import type { Backend } from '../harness/contract.ts';
 export interface OpenOptions {
   /** A liboqs shared library to use instead of the one setup builds. */
   liboqs?: string;
+  /** Per-call timeout, for backends that are their own process (ownProcess). */
+  timeoutMs?: number;
 }
 
 export interface BackendSpecInfo {
@@ -15,6 +17,11 @@ export interface BackendSpecInfo {
   summary: string;
   /** Native code: run in a child host by default so a crash costs one case. */
   native: boolean;
+  /**
+   * Already runs in its own process (a module wrapper): the child host opens it
+   * directly. A node child around it would turn its crashes into plain errors.
+   */
+  ownProcess?: boolean;
 }
 
 export const BACKEND_KINDS: readonly BackendSpecInfo[] = [
@@ -22,7 +29,9 @@ export const BACKEND_KINDS: readonly BackendSpecInfo[] = [
   { spec: 'rust', summary: "native/: the project's cdylib over RustCrypto ml-kem + ml-dsa (koffi)", native: true },
   { spec: 'liboqs', summary: 'liboqs C library, built by setup or given by --liboqs / PQC_LIBOQS (koffi)', native: true },
   { spec: 'json-abi:PATH', summary: 'any library of the heap-JSON shape with pqc_free_string (koffi)', native: true },
-  { spec: 'process:CMD', summary: 'any program speaking the acvptool module-wrapper protocol', native: true },
+  { spec: 'process:CMD', summary: 'any program speaking the acvptool module-wrapper protocol', native: true, ownProcess: true },
+  { spec: 'python', summary: "backends/python/pqc_bridge.py: Python ctypes bridge over native/'s JSON ABI (module wrapper)", native: true, ownProcess: true },
+  { spec: 'python-seedbug', summary: "FIXTURE: the python bridge with the seed's c_char_p bug (crashes by design)", native: true, ownProcess: true },
   { spec: 'module:PATH', summary: 'a JS/TS module whose default export implements the contract', native: false },
 ];
 
@@ -36,6 +45,11 @@ export function specKind(spec: string): string {
 export function isNativeSpec(spec: string): boolean {
   const kind = specKind(spec);
   return BACKEND_KINDS.some((k) => specKind(k.spec) === kind && k.native);
+}
+
+export function isOwnProcessSpec(spec: string): boolean {
+  const kind = specKind(spec);
+  return BACKEND_KINDS.some((k) => specKind(k.spec) === kind && k.ownProcess);
 }
 
 export async function openBackend(spec: string, opts: OpenOptions = {}): Promise<Backend> {
@@ -53,7 +67,10 @@ export async function openBackend(spec: string, opts: OpenOptions = {}): Promise
     case 'json-abi':
       return (await import('./json-abi.ts')).openJsonAbiBackend(need(arg, spec));
     case 'process':
-      return (await import('./process.ts')).openProcessBackend(need(arg, spec), {});
+      return (await import('./process.ts')).openProcessBackend(need(arg, spec), { timeoutMs: opts.timeoutMs });
+    case 'python':
+    case 'python-seedbug':
+      return (await import('./python.ts')).openPythonBackend({ variant: kind, timeoutMs: opts.timeoutMs });
     default:
       throw new Error(`unknown backend '${spec}'; known: ${BACKEND_KINDS.map((k) => k.spec).join(', ')}`);
   }

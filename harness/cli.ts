@@ -11,6 +11,7 @@ import { ALL_OPS } from './contract.ts';
 import { HOSTS, openHosted, chooseHost, type HostKind } from './hosts/open.ts';
 import { isParamSet, type ParamSet } from './params.ts';
 import { runConformance } from './runner.ts';
+import { causesText } from './diagnose.ts';
 import { DEFAULT_SUITES } from './suites/index.ts';
 import { BACKEND_KINDS, DEFAULT_BACKENDS, specKind } from '../backends/registry.ts';
 import { summaryTable } from '../reports/console.ts';
@@ -33,6 +34,7 @@ const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FI
   pqc-harness backends [--backend ...]      what is available, versions, capabilities
   pqc-harness vectors where|verify|fetch [--base-url URL] [--force]
   pqc-harness report merge DIR... --out DIR [--baseline FILE] [--strict]
+  pqc-harness selftest faults [--out DIR] [--tools child,valgrind,asan]   seeded-fault detection matrix
 
 Exit codes: 0 passed; 1 failures; 2 usage or input error; 3 --strict with skips.`;
 
@@ -98,6 +100,8 @@ async function cmdRun(args: string[]): Promise<number> {
   const out = resolve(values.out);
   const files = await writeReports(results, out, { strict: values.strict, baseline });
   console.log(summaryTable(results));
+  const causes = causesText(results);
+  if (causes) console.log(`\n${causes}`);
   console.log(`\nwrote ${files.json}\n      ${files.junit}\n      ${files.html}`);
   if (values['write-baseline']) {
     writeFileSync(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
@@ -183,6 +187,8 @@ async function cmdReport(args: string[]): Promise<number> {
   mkdirSync(out, { recursive: true });
   const files = await writeReports(merged, out, gateOpts);
   console.log(summaryTable(merged));
+  const causes = causesText(merged);
+  if (causes) console.log(`\n${causes}`);
   console.log(`\nwrote ${files.json}`);
   const gate = evaluateGate(merged, gateOpts);
   for (const line of gate.lines) console.log(line);
@@ -201,6 +207,11 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdVectors(rest);
       case 'report':
         return await cmdReport(rest);
+      case 'selftest': {
+        const [what, ...args] = rest;
+        if (what !== 'faults') throw new UsageError('selftest: expected faults');
+        return await (await import('./selftest/faults.ts')).cmdSelftest(args);
+      }
       case undefined:
       case '-h':
       case '--help':

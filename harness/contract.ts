@@ -90,6 +90,12 @@ export interface Backend {
    * made since the previous drain. The runner drains after every case.
    */
   drainFindings?(): Promise<Finding[]>;
+  /**
+   * Memory-checking hosts only: findings that belong to the backend rather than
+   * a case (valgrind's leak records, written when the child exits). The runner
+   * calls it once, after close(), and stores them on the backend's entry.
+   */
+  exitFindings?(): Promise<Finding[]>;
 }
 
 /**

@@ -1,8 +1,12 @@
 // Errors a host raises when the process behind a backend dies or stalls.
 // The runner turns them into `crash` and `timeout` results; nothing else does.
 
+import type { Finding } from '../reports/schema.ts';
+
 export class CrashError extends Error {
   override name = 'CrashError';
+  /** Memory findings parsed from the crash (e.g. the ASan report on stderr); the runner attaches them to the case. */
+  findings?: Finding[];
   constructor(
     message: string,
     readonly signal: string | null,

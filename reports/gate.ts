@@ -87,6 +87,11 @@ export function evaluateGate(results: Results, opts: GateOptions = {}): GateResu
       skipped.add(key);
     }
   }
+  // Findings at process exit (valgrind's leak scan) belong to a backend, not a case.
+  const exitFindings = results.backends.filter((b) => (b.findings?.length ?? 0) > 0);
+  for (const b of exitFindings) seen.add(caseKey(b.id, EXIT_FINDINGS_ID));
+  const newExitFindings = exitFindings.filter((b) => known.get(caseKey(b.id, EXIT_FINDINGS_ID)) !== 'finding');
+  for (const b of exitFindings) if (!newExitFindings.includes(b)) failing.add(caseKey(b.id, EXIT_FINDINGS_ID));
   const fixed: string[] = [];
   const missing: string[] = [];
   for (const key of known.keys()) {
@@ -99,13 +104,14 @@ export function evaluateGate(results: Results, opts: GateOptions = {}): GateResu
   if (tested === 0) {
     exitCode = EXIT.usage;
     lines.push(results.cases.length === 0 ? 'nothing was tested: the run has no cases' : `nothing was tested: all ${results.cases.length} cases were skipped`);
-  } else if (newFailures.length > 0) {
+  } else if (newFailures.length > 0 || newExitFindings.length > 0) {
     exitCode = EXIT.failures;
-    lines.push(`${newFailures.length} failing case(s)${opts.baseline ? ' not in the baseline' : ''}`);
+    if (newFailures.length > 0) lines.push(`${newFailures.length} failing case(s)${opts.baseline ? ' not in the baseline' : ''}`);
   } else if (opts.strict && skips.length > 0) {
     exitCode = EXIT.strictSkips;
     lines.push(`strict: ${skips.length} skipped case(s)`);
   }
+  for (const b of newExitFindings) lines.push(`backend ${b.id}: ${b.findings!.length} memory finding(s) at exit (${[...new Set(b.findings!.map((f) => f.kind))].join(', ')})`);
   if (knownFailures.length > 0) lines.push(`${knownFailures.length} known failure(s) from the baseline`);
   if (fixed.length > 0) lines.push(`${fixed.length} baseline failure(s) now pass: update the baseline`);
   if (missing.length > 0) lines.push(`${missing.length} baseline case(s) did not run`);
@@ -121,11 +127,15 @@ export function baselineFrom(results: Results): Baseline {
   const failures = results.cases
     .filter(isGateFailure)
     .map((c) => ({ backend: c.backend, id: c.id, status: gateStatus(c) }))
+    .concat(results.backends.filter((b) => b.findings?.length).map((b) => ({ backend: b.id, id: EXIT_FINDINGS_ID, status: 'finding' as const })))
     .sort((a, b) => (a.backend < b.backend ? -1 : a.backend > b.backend ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { schema: BASELINE_SCHEMA, failures };
 }
 
 const BASELINE_STATUSES: readonly string[] = [...STATUSES, 'finding'];
+
+/** The baseline id under which a backend's findings at exit (leaks) are known. */
+export const EXIT_FINDINGS_ID = '(exit)';
 
 /** Checks a parsed baseline; `where` names the file in errors. */
 export function parseBaseline(doc: unknown, where: string): Baseline {

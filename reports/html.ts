@@ -15,7 +15,8 @@ import type { Shown } from '../harness/case.ts';
 import { RESULTS_SCHEMA, STATUSES, type CaseResult, type Finding, type Results, type Status } from './schema.ts';
 import { evaluateGate, caseKey, type Baseline, type GateResult } from './gate.ts';
 import { fipsFor, FIPS_MAP } from './fips.ts';
-import { escapeAttr as a, escapeMarkup as h, groupCauses, isGateFailure, naturalCompare, shortValue } from './text.ts';
+import { escapeAttr as a, escapeMarkup as h, isGateFailure, naturalCompare, shortValue } from './text.ts';
+import { groupCauses } from '../harness/diagnose.ts';
 
 export interface HtmlOptions {
   strict?: boolean;
@@ -383,20 +384,22 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   out.push('</section>');
 
   // Causes.
-  const causes = groupCauses(results.cases);
+  const causes = groupCauses(results);
   out.push('<section id="causes"><h2>Failure causes</h2>');
   if (causes.length === 0) out.push('<p class="muted">No failing cases.</p>');
   else {
     const nFailing = causes.reduce((n, c) => n + c.cases.length, 0);
-    out.push(`<p>${nFailing} failing case(s), ${causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three frames), their crash (signal and stderr headline) or their failure reason is the same.</p>`);
+    out.push(`<p>${nFailing} failing case(s), ${causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three native frames, or the one line of a Python/Node stack that crashed), their crash (signal and stderr headline) or their failure reason is the same.</p>`);
     for (const c of causes) {
       const backends = [...new Set(c.cases.map((x) => x.backend))];
       const fams = [...new Set(c.cases.map((x) => x.family))];
       const sample = c.cases[0]!;
       out.push(
-        `<details class="cause" data-cause-count="${c.cases.length}"><summary><span class="cause-title">${c.cases.length} case(s), 1 cause:</span> ${h(c.title)}</summary><div class="inner">`,
+        `<details class="cause" data-cause-count="${c.cases.length}"><summary><span class="cause-title">${c.cases.length} case(s), 1 cause:</span> ${h(c.title)}${c.diagnosis ? ` <em class="diagnosis-title">${h(c.diagnosis.title)}</em>` : ''}</summary><div class="inner">`,
         `<div class="meta"><span>backends: ${backends.map((x) => `<code>${h(x)}</code>`).join(', ')}</span><span>families: ${h(fams.slice(0, 8).join(', '))}${fams.length > 8 ? ` … (+${fams.length - 8})` : ''}</span></div>`,
         c.frames ? `<div>top frames: <code>${h(c.frames)}</code></div>` : '',
+        c.diagnosis ? `<div class="diagnosis" data-diagnosis="${a(c.diagnosis.id)}"><p><strong>Diagnosis:</strong> ${h(c.diagnosis.title)}.</p><p>${h(c.diagnosis.explanation)}</p><p><strong>Fix:</strong> ${h(c.diagnosis.fix)}</p><p class="muted">evidence: ${h(c.diagnosis.evidence.join('; '))}</p></div>` : '',
+        c.answers ? `<p class="answers"><strong>Answers:</strong> ${h(c.answers.text)}</p>` : '',
         `<div class="muted">first case: <code>${h(sample.id)}</code></div>`,
         sample.findings[0] ? findingsBlock([sample.findings[0]]) : '',
         idList(c.cases.map((x) => `${x.backend}: ${x.id}`), idCap),
@@ -554,7 +557,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
     cases: results.cases.length,
     summary: s,
     gate: { exitCode: gate.exitCode, passed: gate.passed, newFailures: gate.newFailures.length, knownFailures: gate.knownFailures.length, skips: gate.skips.length },
-    causes: causes.map((c) => ({ title: c.title, count: c.cases.length })),
+    causes: causes.map((c) => ({ title: c.title, count: c.cases.length, ...(c.diagnosis ? { diagnosis: c.diagnosis.id } : {}) })),
     matrix: matrixJson,
     families: familyJson,
   };

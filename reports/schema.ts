@@ -71,6 +71,8 @@ export interface CaseResult {
 
 export interface BackendEntry extends BackendInfo {
   capabilities: Capabilities;
+  /** Findings not tied to one case: leaks valgrind reports when the child exits. */
+  findings?: Finding[];
 }
 
 export interface Summary {

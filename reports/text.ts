@@ -65,10 +65,34 @@ export function normaliseMessage(s: string): string {
     .trim();
 }
 
+/** A frame of the calling language's stack (Python faulthandler, Node), not a native one. */
+function isLanguageFrame(fr: Finding['frames'][number] | undefined): boolean {
+  return !!fr?.file && /\.(?:py|[cm]?js|[cm]?ts)$/.test(fr.file);
+}
+
+/**
+ * How many top frames define a finding's cause. Native stacks (valgrind, ASan):
+ * three. A crash seen from outside (glibc's abort line, a fatal signal) carries
+ * the calling language's stack instead, whose innermost frame is the line that
+ * crashed: that one line is the cause, whichever entry point led to it (82
+ * tests dying at one line are one bug).
+ */
+function frameDepth(f: Finding): number {
+  return isLanguageFrame(f.frames[0]) ? 1 : 3;
+}
+
+function frameName(fr: Finding['frames'][number], withLine: boolean): string {
+  // An unsymbolised frame (`0x4a3b…`) differs per process; its object does not.
+  const fn = fr.fn && !/^0x[0-9a-f]+$/i.test(fr.fn) ? fr.fn : fr.obj || fr.fn || '?';
+  if (!withLine || !fr.file) return fn;
+  return `${fn} (${fr.file.slice(fr.file.lastIndexOf('/') + 1)}${fr.line !== undefined ? `:${fr.line}` : ''})`;
+}
+
 function frameKey(f: Finding): string {
+  const depth = frameDepth(f);
   return f.frames
-    .slice(0, 3)
-    .map((fr) => fr.fn || fr.obj || '?')
+    .slice(0, depth)
+    .map((fr) => frameName(fr, depth === 1))
     .join(' ← ');
 }
 

@@ -360,3 +360,19 @@ describe('helpers', () => {
     expect(fipsFor('roundtrip', 'ML-KEM-512')!.standard).toBe('FIPS 203');
   });
 });
+
+describe('gate: findings at process exit', () => {
+  it('a backend leak at exit fails the gate until a baseline lists it', async () => {
+    const { kase: mk, results: mkResults } = await import('./report-fixtures.ts');
+    const { evaluateGate: gate, baselineFrom: fromRun, EXIT_FINDINGS_ID } = await import('../reports/gate.ts');
+    const r = mkResults([mk({ id: 'a' })]);
+    expect(gate(r).exitCode).toBe(0);
+    r.backends[0]!.findings = [{ tool: 'valgrind', kind: 'leak', message: '64 bytes definitely lost', frames: [{ fn: 'pqc_leak' }] }];
+    const g = gate(r);
+    expect(g.exitCode).toBe(1);
+    expect(g.lines.join('\n')).toContain(`backend ${r.backends[0]!.id}: 1 memory finding(s) at exit (leak)`);
+    const base = fromRun(r);
+    expect(base.failures).toContainEqual({ backend: r.backends[0]!.id, id: EXIT_FINDINGS_ID, status: 'finding' });
+    expect(gate(r, { baseline: base }).exitCode).toBe(0);
+  });
+});

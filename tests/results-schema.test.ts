@@ -29,7 +29,7 @@ const BACKEND_KINDS = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'module'
 const FIELDS = {
   root: { all: ['schema', 'run', 'backends', 'cases', 'summary'], required: ['schema', 'run', 'backends', 'cases', 'summary'] },
   runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
-  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'capabilities'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
+  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'capabilities', 'findings'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
   caseResult: {
     all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],

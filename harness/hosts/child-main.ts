@@ -2,7 +2,7 @@
 // Loads one backend and serves it over the module-wrapper protocol on fd 0/1.
 // stdout carries frames only: everything else that would print there goes to stderr.
 
-import { serveModuleWrapper } from '../modulewrapper/server.ts';
+import { serveModuleWrapper, type ServeHooks } from '../modulewrapper/server.ts';
 
 // Keep the real stdout writer for frames, then make every other writer (console.log,
 // libraries calling process.stdout.write) land on stderr. Native code writing to
@@ -29,13 +29,29 @@ function parseArgs(argv: string[]): { spec: string; liboqs?: string } {
   return liboqs ? { spec, liboqs } : { spec };
 }
 
+/**
+ * The valgrind host sets PQC_VG_MARK to build/shim/libvgmark.so (native/shim/vgmark.c):
+ * a VALGRIND_PRINTF marker before and after every served command, so the parent
+ * attributes each memcheck error to the call in flight.
+ */
+async function markerHooks(): Promise<ServeHooks> {
+  const shim = process.env['PQC_VG_MARK'];
+  if (!shim) return {};
+  const { default: koffi } = await import('koffi');
+  const lib = koffi.load(shim);
+  const begin = lib.func('void pqc_vg_begin(uint32_t seq, const char *command)') as (seq: number, cmd: string) => void;
+  const end = lib.func('uint32_t pqc_vg_end(uint32_t seq, const char *command)') as (seq: number, cmd: string) => number;
+  return { before: (seq, cmd) => begin(seq, cmd), after: (seq, cmd) => void end(seq, cmd) };
+}
+
 async function main(): Promise<void> {
   const { spec, liboqs } = parseArgs(process.argv.slice(2));
+  const hooks = await markerHooks();
   const { openBackend } = await import('../../backends/registry.ts');
   const backend = await openBackend(spec, liboqs ? { liboqs } : {});
   await serveModuleWrapper(backend, process.stdin, (b) => {
     writeFrame(b);
-  });
+  }, hooks);
   await backend.close?.();
 }
 

@@ -2,7 +2,7 @@
 // of the child host (harness/hosts/child-main.ts), testable in process.
 
 import type { Backend } from '../contract.ts';
-import { FrameDecoder, encodeFrame } from './codec.ts';
+import { FrameDecoder, encodeFrame, textOf } from './codec.ts';
 import { buildConfig, handleRequest, type Served } from './commands.ts';
 
 export function servedBackend(backend: Backend): Served {
@@ -11,18 +11,33 @@ export function servedBackend(backend: Backend): Served {
 }
 
 /**
+ * Called around every request served (the valgrind host's per-call markers):
+ * `before` just before the backend runs it, `after` once it is done and
+ * before its response is written. `seq` counts requests from 1.
+ */
+export interface ServeHooks {
+  before?(seq: number, command: string): void;
+  after?(seq: number, command: string): void;
+}
+
+/**
  * Read requests from `input`, answer each in order with `write`. Requests may
  * be pipelined; they are handled one at a time, in arrival order (the parent
  * attributes a crash to the oldest unanswered request). Resolves when the
  * input ends and every response has been written; rejects on a framing error.
  */
-export function serveModuleWrapper(backend: Backend, input: AsyncIterable<Uint8Array>, write: (b: Uint8Array) => void): Promise<void> {
+export function serveModuleWrapper(backend: Backend, input: AsyncIterable<Uint8Array>, write: (b: Uint8Array) => void, hooks: ServeHooks = {}): Promise<void> {
   const served = servedBackend(backend);
   const decoder = new FrameDecoder();
+  let seq = 0;
   return (async () => {
     for await (const chunk of input) {
       for (const frame of decoder.push(chunk)) {
+        const n = ++seq;
+        const command = hooks.before || hooks.after ? textOf(frame[0]) : '';
+        hooks.before?.(n, command);
         const resp = await handleRequest(served, frame);
+        hooks.after?.(n, command);
         if (resp) write(encodeFrame(resp));
       }
     }

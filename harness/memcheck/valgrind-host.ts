@@ -1,0 +1,222 @@
+// `--host valgrind`: the child host (node + child-main.ts + the backend) runs
+// under memcheck. Every process writes its own XML file (`--xml-file=DIR/vg.%p.xml`,
+// so a respawn after a crash starts a new file); the child brackets each served
+// command with VALGRIND_PRINTF markers from the vgmark shim (PQC_VG_MARK), and
+// this side reads the files incrementally after each case (drainFindings) and
+// ties each error to the command in flight. Leaks are reported when a process
+// exits, so they belong to the backend (exitFindings), not to a case.
+
+import { mkdtempSync, readdirSync, rmSync, openSync, readSync, closeSync, fstatSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend } from '../contract.ts';
+import type { Finding } from '../../reports/schema.ts';
+import { openChildBackend, DEFAULT_CALL_TIMEOUT_MS, type ChildBackendOptions, type WrapperBackend } from '../hosts/child-host.ts';
+import { ValgrindXmlParser, isLeak, toFinding, toFrame, type VgRecord } from './valgrind-xml.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const VGMARK_LIB = join(ROOT, 'build/shim/libvgmark.so');
+export const SUPPRESSION_DIR = join(ROOT, 'native/valgrind');
+/** Suppression files always passed (each entry documents why it is noise). */
+export const DEFAULT_SUPPRESSIONS = ['node.supp', 'koffi.supp', 'python.supp'].map((f) => join(SUPPRESSION_DIR, f));
+
+/** node -e 0 takes ~11 s under memcheck; tsx + koffi + the backend more. */
+export const VALGRIND_STARTUP_TIMEOUT_MS = 180_000;
+/** Per-call timeouts are scaled by this (memcheck runs native code ~20-50x slower). */
+export const VALGRIND_TIMEOUT_SCALE = 20;
+/** How long close() lets the child exit (the leak scan runs then) before SIGKILL. */
+export const VALGRIND_EXIT_GRACE_MS = 120_000;
+
+export function valgrindArgs(xmlFile: string, suppressions: readonly string[] = DEFAULT_SUPPRESSIONS): string[] {
+  return [
+    'valgrind',
+    '--tool=memcheck',
+    '--xml=yes',
+    `--xml-file=${xmlFile}`,
+    '--keep-debuginfo=yes',
+    '--error-exitcode=99',
+    '--smc-check=all-non-file',
+    '--leak-check=full',
+    '--show-leak-kinds=definite',
+    '--errors-for-leak-kinds=definite',
+    '--num-callers=40',
+    ...suppressions.filter((s) => existsSync(s)).map((s) => `--suppressions=${s}`),
+  ];
+}
+
+interface FileState {
+  offset: number;
+  decoder: StringDecoder;
+  parser: ValgrindXmlParser;
+  /** The command being served, between its begin and end markers. */
+  current: { seq: number; command: string } | null;
+  /** The valgrind'd process (from the file name vg.PID.xml). */
+  pid: string;
+  /** Last finished command (an error after it and before the next begin is "between calls"). */
+  last: { seq: number; command: string } | null;
+}
+
+const BEGIN = /^pqc-vg-begin (\d+) (.*)$/;
+const END = /^pqc-vg-end (\d+) (\S+)/;
+
+/**
+ * Reads every `vg.*.xml` in a directory as the files grow, and sorts what it finds
+ * into per-call findings and exit (leak) findings.
+ */
+export class ValgrindCollector {
+  private files = new Map<string, FileState>();
+  private pendingCalls: Finding[] = [];
+  private pendingExit: Finding[] = [];
+  /** Every marker pair seen (a sanity check for tests: attribution really ran). */
+  markers = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** Read whatever the XML files gained since the last poll. */
+  poll(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((n) => n.endsWith('.xml')).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      let st = this.files.get(name);
+      if (!st) {
+        st = { pid: /^vg\.(\d+)\.xml$/.exec(name)?.[1] ?? name, offset: 0, decoder: new StringDecoder('utf8'), parser: new ValgrindXmlParser(), current: null, last: null };
+        this.files.set(name, st);
+      }
+      const fd = openSync(join(this.dir, name), 'r');
+      try {
+        const size = fstatSync(fd).size;
+        if (size <= st.offset) continue;
+        const buf = Buffer.alloc(size - st.offset);
+        const n = readSync(fd, buf, 0, buf.length, st.offset);
+        st.offset += n;
+        // StringDecoder keeps a UTF-8 sequence split across reads for the next one.
+        for (const r of st.parser.push(st.decoder.write(buf.subarray(0, n)))) this.take(st, r);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+
+  private take(st: FileState, r: VgRecord): void {
+    if (r.type === 'clientmsg') {
+      const text = r.text.trim();
+      let m = BEGIN.exec(text);
+      if (m) {
+        st.current = { seq: Number(m[1]), command: m[2]! };
+        return;
+      }
+      m = END.exec(text);
+      if (m) {
+        this.markers++;
+        st.last = st.current ?? { seq: Number(m[1]), command: m[2]! };
+        st.current = null;
+      }
+      return;
+    }
+    if (r.type === 'fatal_signal') {
+      const ctx = st.current ? `during call #${st.current.seq} ${st.current.command}` : 'outside any call';
+      this.pendingCalls.push({ tool: 'valgrind', kind: 'other', message: `process terminated by ${r.signame}; ${ctx}`, frames: r.stack.slice(0, 24).map(toFrame) });
+      return;
+    }
+    const e = r.error;
+    if (isLeak(e)) {
+      this.pendingExit.push(toFinding(e, 'reported when the child process exited'));
+      return;
+    }
+    const ctx = st.current
+      ? `during call #${st.current.seq} ${st.current.command}`
+      : st.last
+        ? `between calls (after #${st.last.seq} ${st.last.command})`
+        : `in process ${st.pid} before its first call (start-up)`;
+    this.pendingCalls.push(toFinding(e, ctx));
+  }
+
+  /** Findings from calls since the last drain (leaks excluded: see drainExit). */
+  drainCalls(): Finding[] {
+    this.poll();
+    const out = this.pendingCalls;
+    this.pendingCalls = [];
+    return out;
+  }
+
+  /** Leak records (valgrind writes them as a process exits). */
+  drainExit(): Finding[] {
+    this.poll();
+    const out = this.pendingExit;
+    this.pendingExit = [];
+    return out;
+  }
+}
+
+export interface ValgrindHostOptions {
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  suppressions?: string[];
+  /** Keep the XML files (default: removed on close unless PQC_KEEP_VG_XML is set). */
+  keepXml?: boolean;
+}
+
+export interface ValgrindBackend extends Backend {
+  readonly collector: ValgrindCollector;
+  drainFindings(): Promise<Finding[]>;
+  exitFindings(): Promise<Finding[]>;
+}
+
+export function valgrindAvailable(): string | null {
+  if (!existsSync(VGMARK_LIB)) return `${VGMARK_LIB} is missing: run \`npm run setup\` (it builds native/shim/vgmark.c)`;
+  return null;
+}
+
+export async function openValgrindBackend(spec: string, opts: ValgrindHostOptions & Pick<ChildBackendOptions, 'liboqs'> = {}): Promise<ValgrindBackend> {
+  const missing = valgrindAvailable();
+  if (missing) throw new Error(`valgrind host: ${missing}`);
+  const dir = mkdtempSync(join(tmpdir(), 'pqc-vg-'));
+  const collector = new ValgrindCollector(dir);
+  const base = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  let inner: WrapperBackend;
+  try {
+    inner = await openChildBackend(spec, {
+      wrap: valgrindArgs(join(dir, 'vg.%p.xml'), opts.suppressions ?? DEFAULT_SUPPRESSIONS),
+      // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
+      env: { PYTHONMALLOC: 'malloc', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
+      startupTimeoutMs: VALGRIND_STARTUP_TIMEOUT_MS,
+      timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
+      ...(opts.liboqs ? { liboqs: opts.liboqs } : {}),
+    });
+  } catch (e) {
+    const why = collector.drainCalls().map((f) => `\n  ${f.kind}: ${f.message}`).join('');
+    if (!opts.keepXml && !process.env['PQC_KEEP_VG_XML']) rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${(e as Error).message}${why}`);
+  }
+  let closed = false;
+  const info = inner.describe();
+  return {
+    ...inner,
+    collector,
+    describe: () => ({ ...info, notes: [...(info.notes ?? []), `memcheck (valgrind) with XML findings; suppressions: ${(opts.suppressions ?? DEFAULT_SUPPRESSIONS).map((s) => s.replace(ROOT, '')).join(', ')}`] }),
+    drainFindings: async () => collector.drainCalls(),
+    exitFindings: async () => {
+      // Leaks appear once the process has exited: only meaningful after close().
+      const leaks = collector.drainExit();
+      const stray = collector.drainCalls();
+      return [...leaks, ...stray];
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // EOF on stdin, then wait: memcheck's exit-time leak scan of a node heap takes seconds.
+      await inner.connection.close(VALGRIND_EXIT_GRACE_MS);
+      collector.poll();
+      if (!opts.keepXml && !process.env['PQC_KEEP_VG_XML']) {
+        // Read everything first: exitFindings() after close() works from memory.
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
