@@ -17,9 +17,9 @@
 // and random keygen; ML-DSA-65 keygen, sign and verify. Functions a library does
 // not export are left out of the capabilities, so the harness skips them.
 
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import koffi from 'koffi';
+import { libraryIdentity } from './library.ts';
 
 import {
   RejectedError,
@@ -52,8 +52,7 @@ type Json = Record<string, unknown>;
 
 export async function openJsonAbiBackend(path: string): Promise<Backend> {
   if (!existsSync(path)) throw new Error(`json-abi backend: ${path} not found`);
-  const realPath = realpathSync(path);
-  const sha256 = createHash('sha256').update(readFileSync(realPath)).digest('hex');
+  const { path: realPath, sha256 } = libraryIdentity(path);
   const lib = koffi.load(realPath);
 
   let freeString: unknown;

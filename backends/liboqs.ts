@@ -14,10 +14,10 @@
 // every output buffer is allocated at the size the library itself reports
 // (which is checked against the table when the backend opens).
 
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
+import { libraryIdentity } from './library.ts';
 
 import {
   RejectedError,
@@ -101,9 +101,6 @@ function readSize(view: DataView, offset: number): number {
 
 // ---------------------------------------------------------------------------
 
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
 
 function checkLen(what: string, ps: string, got: Uint8Array, want: number): void {
   if (!(got instanceof Uint8Array)) throw new RejectedError(`${ps}: ${what} must be a Uint8Array`);
@@ -131,8 +128,7 @@ export interface LiboqsBackend extends Backend {
 
 export async function openLiboqsBackend(opts: LiboqsOptions = {}): Promise<LiboqsBackend> {
   const path = resolveLiboqsPath(opts);
-  const realPath = realpathSync(path);
-  const sha256 = sha256File(realPath);
+  const { path: realPath, sha256 } = libraryIdentity(path);
   const lib = koffi.load(path);
 
   // --- bindings (pointers to OQS_KEM / OQS_SIG are opaque `void *`, BigInt in koffi 3).

@@ -14,7 +14,7 @@
 // Interpreter: opts.python, else $PQC_PYTHON, else `python3`. Under valgrind use
 // Debian's /usr/bin/python3 with PYTHONMALLOC=malloc (FIELD-NOTES; a pyenv
 // `python3` on PATH is a shell shim). Library: opts.library, else
-// $PQC_NATIVE_LIB, else <repo>/target/release/libpqc_native.so (the bridge decides).
+// $PQC_RUST_LIB, else <repo>/target/release/libpqc_native.so (the bridge decides).
 
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +66,7 @@ export function realInterpreter(python: string): Promise<string> {
 export async function openPythonBackend(opts: PythonBackendOptions = {}): Promise<WrapperBackend> {
   const variant = opts.variant ?? 'python';
   const argv = pythonArgv({ variant, python: await realInterpreter(opts.python ?? process.env['PQC_PYTHON'] ?? 'python3') });
-  const env = { ...(opts.library ? { PQC_NATIVE_LIB: opts.library } : {}), ...opts.env };
+  const env = { ...(opts.library ? { PQC_RUST_LIB: opts.library } : {}), ...opts.env };
   const conn = new WrapperConnection(argv, { ...opts, env });
   const fallback: BackendInfo = { id: variant, name: argv.join(' '), version: 'unknown', kind: 'python' };
   return openWrapperBackend(conn, fallback, (info) => ({

@@ -11,10 +11,11 @@
 // which are checked against the library's own pqc_kem_sizes/pqc_dsa_sizes when
 // the backend opens.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
+import { libraryIdentity } from './library.ts';
 
 import {
   KEM_OPS,
@@ -128,14 +129,10 @@ export function resolveRustLibrary(opts: { library?: string } = {}): string {
   return path;
 }
 
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
 
 export async function openRustBackend(opts: { library?: string } = {}): Promise<Backend> {
   const path = resolveRustLibrary(opts);
-  const realPath = realpathSync(path);
-  const sha256 = sha256File(realPath);
+  const { path: realPath, sha256 } = libraryIdentity(path);
   const abi = loadBufferAbi(realPath);
   const version = String(abi.pqc_native_version());
 

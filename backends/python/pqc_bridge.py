@@ -23,7 +23,7 @@ What the JSON ABI covers, and so all this bridge declares in getConfig:
   ML-DSA-65 keyGen from a seed (std), random keygen (extension),
   sigGen / sigVer, pure ML-DSA, external interface with a context (std).
 
-Library: $PQC_NATIVE_LIB, else <repo>/target/release/libpqc_native.so.
+Library: $PQC_RUST_LIB, else <repo>/target/release/libpqc_native.so.
 """
 import ctypes
 import faulthandler
@@ -191,7 +191,7 @@ def main(abi_class=JsonAbi):
     # A fatal signal (glibc's abort on a bad free) prints the Python stack to stderr:
     # the harness reads it to name the call that crashed.
     faulthandler.enable()
-    path = os.environ.get("PQC_NATIVE_LIB") or DEFAULT_LIB
+    path = os.environ.get("PQC_RUST_LIB") or DEFAULT_LIB
     try:
         abi = abi_class(path)
     except (OSError, AttributeError) as e:
