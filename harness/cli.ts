@@ -207,11 +207,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdVectors(rest);
       case 'report':
         return await cmdReport(rest);
-      case 'selftest': {
-        const [what, ...args] = rest;
-        if (what !== 'faults') throw new UsageError('selftest: expected faults');
-        return await (await import('./selftest/faults.ts')).cmdSelftest(args);
-      }
+      case 'selftest':
+        return await (await import('./selftest/faults.ts')).cmdSelftest(rest);
       case undefined:
       case '-h':
       case '--help':

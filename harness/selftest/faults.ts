@@ -124,8 +124,16 @@ async function runTool(tool: Tool, faults: readonly FaultName[], opts: MatrixOpt
   }
   opts.progress?.(`selftest: ${tool}: child up in ${Math.round(performance.now() - t0)} ms`);
   const cells: Cell[] = [];
+  // Without a checker, a fault that corrupts the heap silently (the overflow
+  // into malloc slack, the wrong-allocator free) would surface as a crash in a
+  // later cell: under plain glibc every cell gets a fresh process.
+  const freshPerCell = tool === 'child';
   try {
     for (const fault of faults) {
+      if (freshPerCell && cells.length > 0) {
+        await b.close?.();
+        b = await openFor(tool, opts.timeoutMs);
+      }
       const t1 = performance.now();
       const cell: Cell = { fault, crashed: null, error: null, answered: false, findings: [], durationMs: 0 };
       try {
