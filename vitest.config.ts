@@ -12,6 +12,7 @@ export default defineConfig({
       provider: 'v8',
       include: ['harness/**/*.ts', 'backends/**/*.ts', 'vectors/**/*.ts', 'reports/**/*.ts'],
       reporter: ['text-summary', 'text'],
+      reportOnFailure: true,
     },
   },
 });
