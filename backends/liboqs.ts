@@ -102,6 +102,13 @@ function readSize(view: DataView, offset: number): number {
 // ---------------------------------------------------------------------------
 
 
+/** koffi type names are process-global: declare the callback type once, however many times liboqs is opened. */
+let randCbType: ReturnType<typeof koffi.proto> | undefined;
+function randCallbackType(): ReturnType<typeof koffi.proto> {
+  randCbType ??= koffi.proto('void OqsRandombytesCb(void *buf, size_t n)');
+  return randCbType;
+}
+
 function checkLen(what: string, ps: string, got: Uint8Array, want: number): void {
   if (!(got instanceof Uint8Array)) throw new RejectedError(`${ps}: ${what} must be a Uint8Array`);
   if (got.length !== want) throw new RejectedError(`${ps}: ${what} must be ${want} bytes, got ${got.length}`);
@@ -151,7 +158,7 @@ export async function openLiboqsBackend(opts: LiboqsOptions = {}): Promise<Liboq
   const OQS_SIG_verify_with_ctx_str = lib.func(
     'int OQS_SIG_verify_with_ctx_str(void *sig, const uint8_t *message, size_t message_len, const uint8_t *signature, size_t signature_len, const uint8_t *ctx_str, size_t ctx_str_len, const uint8_t *pk)',
   );
-  const RandCb = koffi.proto('void OqsRandombytesCb(void *buf, size_t n)');
+  const RandCb = randCallbackType();
   const OQS_randombytes_custom_algorithm = lib.func('void OQS_randombytes_custom_algorithm(OqsRandombytesCb *cb)');
   const OQS_randombytes_switch_algorithm = lib.func('int OQS_randombytes_switch_algorithm(const char *name)');
 

@@ -209,6 +209,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdReport(rest);
       case 'selftest':
         return await (await import('./selftest/faults.ts')).cmdSelftest(rest);
+      case 'bench':
+        return await (await import('./bench/bench.ts')).cmdBench(rest);
       case undefined:
       case '-h':
       case '--help':

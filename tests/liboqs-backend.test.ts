@@ -376,3 +376,17 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('opening liboqs twice in one process', () => {
+  it('works (koffi type names are process-global) and both handles agree', async () => {
+    const a = await openLiboqsBackend({});
+    const b = await openLiboqsBackend({});
+    const d = new Uint8Array(32).fill(1);
+    const z = new Uint8Array(32).fill(2);
+    const ka = await a.kem!.keygen('ML-KEM-768', d, z);
+    const kb = await b.kem!.keygen('ML-KEM-768', d, z);
+    expect(Buffer.from(kb.ek).equals(Buffer.from(ka.ek))).toBe(true);
+    await a.close?.();
+    await b.close?.();
+  });
+});

@@ -1,0 +1,302 @@
+// `pqc-harness bench`: per-backend op times, the cost of the FFI boundary, of
+// the child host and of the harness itself. Writes DIR/bench.json
+// (pqc-harness/bench@1) and DIR/bench.html, prints a table. No timing is
+// asserted: the numbers describe the machine they were taken on.
+//
+//   pqc-harness bench [--backend noble,rust,liboqs] [--param ML-KEM-768,...]
+//                     [--op keygen,encaps,decaps,sign,verify] [--out reports/out]
+//                     [--min-time-ms 400] [--rounds 5] [--skip ffi,host,default-run]
+//                     [--conformance] [--liboqs PATH]
+//
+// Exit codes: 0 measured; 2 usage error or nothing could be measured.
+
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_SCHEMA, benchTable, writeBench, type Bench, type BenchBackend, type BenchGoal, type BenchResult, type ConformanceRun, type FfiOverhead, type HarnessOverhead, type HostOverhead } from '../../reports/bench.ts';
+import { DEFAULT_BACKENDS, BACKEND_KINDS, specKind } from '../../backends/registry.ts';
+import type { Suite } from '../case.ts';
+import type { Backend } from '../contract.ts';
+import { openHosted, type HostOptions } from '../hosts/open.ts';
+import { ALL_PARAMS, isParamSet, type ParamSet } from '../params.ts';
+import { harnessVersion } from '../runner.ts';
+import { DEFAULT_SUITES } from '../suites/index.ts';
+import { measureFfiOverhead } from './ffi.ts';
+import { measure, round3, summarize } from './measure.ts';
+import { BENCH_OPS, NotOfferedError, opsFor, parseOps, prepareOp, type BenchOp } from './ops.ts';
+import { measureConformanceRun, measureHarnessOverhead, measureHostOverhead, type Skip } from './overhead.ts';
+
+export const DEFAULT_MIN_TIME_MS = 400;
+/** Suites whose cases run across pairs of backends: left out of single-backend runs. */
+export const CROSS_BACKEND_SUITES: readonly Suite[] = ['interop'];
+/**
+ * Suites whose cases are one contract call each on given inputs (vector
+ * suites): the only ones the raw-op model of harness overhead can price.
+ * accumulated (thousands of ops per case) and property (several ops per case)
+ * are left out of the harness-overhead runs; they are in the full default run.
+ */
+export const SINGLE_OP_SUITES: readonly Suite[] = ['acvp', 'wycheproof', 'cctv'];
+/** --skip: ffi, host (comparisons), default-run (the full `pqc-harness run` of --conformance). */
+export const SKIPPABLE = ['ffi', 'host', 'default-run'] as const;
+type Skippable = (typeof SKIPPABLE)[number];
+
+export const BENCH_USAGE = `pqc-harness bench [--backend ${DEFAULT_BACKENDS.join(',')}] [--param ML-KEM-768,...]
+                  [--op keygen,encaps,decaps,sign,verify] [--out reports/out]
+                  [--min-time-ms ${DEFAULT_MIN_TIME_MS}] [--rounds 5] [--skip ffi,host,default-run] [--conformance] [--liboqs PATH]`;
+
+export interface BenchOptions {
+  backends: string[];
+  params: ParamSet[];
+  ops: BenchOp[];
+  /** Sampling time per measurement (each side of an interleaved comparison gets about this much). */
+  minTimeMs: number;
+  rounds?: number;
+  skip?: Skippable[];
+  /** Also time conformance runs (harness overhead, full default run). */
+  conformance?: boolean;
+  suites?: Suite[];
+  liboqs?: string;
+  argv?: string[];
+  progress?: (line: string) => void;
+}
+
+class BenchUsageError extends Error {
+  override name = 'UsageError';
+}
+
+function list(v: string | undefined, fallback: readonly string[]): string[] {
+  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback];
+}
+
+function machine(): Bench['run']['machine'] {
+  const c = cpus();
+  return {
+    cpus: c.length,
+    cpuModel: c[0]?.model.trim() ?? 'unknown',
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    loadEnd: [],
+  };
+}
+
+/** Runs the benchmark; never throws for a backend that cannot be opened (it is listed in `skipped`). */
+export async function runBench(opts: BenchOptions): Promise<Bench> {
+  const startedAt = new Date().toISOString();
+  const m = machine();
+  const progress = opts.progress;
+  const hostOptions: HostOptions = opts.liboqs ? { liboqs: opts.liboqs } : {};
+  const skip = new Set(opts.skip ?? []);
+  const suites = opts.suites ?? DEFAULT_SUITES;
+  const results: BenchResult[] = [];
+  const ffiOverhead: FfiOverhead[] = [];
+  const hostOverhead: HostOverhead[] = [];
+  const harnessOverhead: HarnessOverhead[] = [];
+  const skipped: Skip[] = [];
+  const backends: BenchBackend[] = [];
+  let conformanceRun: ConformanceRun | undefined;
+
+  // Each backend is opened in process once and kept open to the end: the
+  // host and harness steps reuse it (liboqs cannot be opened twice in one process).
+  const open = new Map<string, Backend>();
+  try {
+    // 1. In-process op times, per backend.
+    for (const spec of opts.backends) {
+      let b: Backend;
+      try {
+        b = await openHosted(spec, 'inproc', hostOptions);
+      } catch (e) {
+        skipped.push({ backend: spec, what: 'everything', reason: `cannot open: ${(e as Error).message}` });
+        continue;
+      }
+      open.set(spec, b);
+      const d = b.describe();
+      backends.push({ id: spec, name: d.name, version: d.version });
+      for (const ps of opts.params) {
+        for (const op of opsFor(ps)) {
+          if (!opts.ops.includes(op)) continue;
+          progress?.(`bench: ${spec} ${ps} ${op}`);
+          try {
+            const fn = await prepareOp(b, ps, op);
+            const s = summarize(await measure(fn, { minTimeMs: opts.minTimeMs, minSamples: 10 }));
+            results.push({ backend: spec, parameterSet: ps, op, opsPerSec: round3(1e6 / s.median), medianUs: round3(s.median), iqrUs: round3(s.iqr), n: s.n });
+          } catch (e) {
+            if (!(e instanceof NotOfferedError)) throw e;
+            skipped.push({ backend: spec, parameterSet: ps, op, what: 'op time', reason: e.message });
+          }
+        }
+      }
+    }
+
+    // 2. FFI boundary (rust only: the cdylib exports its own timing loop).
+    if (!skip.has('ffi') && open.has('rust')) {
+      try {
+        ffiOverhead.push(...(await measureFfiOverhead({ params: opts.params, ops: opts.ops, minTimeMs: opts.minTimeMs, rounds: opts.rounds, progress })));
+      } catch (e) {
+        skipped.push({ backend: 'rust', what: 'ffi overhead', reason: (e as Error).message });
+      }
+    }
+
+    // 3. Child host vs in process.
+    if (!skip.has('host')) {
+      for (const [spec, b] of open) {
+        try {
+          const r = await measureHostOverhead(spec, b, { params: opts.params, ops: opts.ops, minTimeMs: opts.minTimeMs, rounds: opts.rounds, hostOptions, progress });
+          hostOverhead.push(...r.rows);
+          skipped.push(...r.skipped);
+        } catch (e) {
+          skipped.push({ backend: spec, what: 'host overhead', reason: (e as Error).message });
+        }
+      }
+    }
+
+    // 4. Harness overhead and the full default run.
+    if (opts.conformance) {
+      const params = opts.params.length === ALL_PARAMS.length ? undefined : opts.params;
+      // A single-backend run cannot include the cross-backend suites.
+      const single = suites.filter((s) => !CROSS_BACKEND_SUITES.includes(s));
+      const modelled = suites.filter((s) => SINGLE_OP_SUITES.includes(s));
+      for (const [spec, b] of open) {
+        try {
+          if (modelled.length === 0) throw new Error(`no single-op vector suite (${SINGLE_OP_SUITES.join(', ')}) among ${suites.join(', ')}`);
+          harnessOverhead.push(await measureHarnessOverhead(spec, b, { suites: modelled, params, results, hostOptions, progress }));
+        } catch (e) {
+          skipped.push({ backend: spec, what: 'harness overhead', reason: (e as Error).message });
+        }
+      }
+      if (!skip.has('default-run')) {
+        try {
+          const specs = [...open.keys()];
+          conformanceRun = await measureConformanceRun(specs, specs.length >= 2 ? suites : single, params, hostOptions, progress);
+        } catch (e) {
+          skipped.push({ backend: [...open.keys()].join(','), what: 'default conformance run', reason: (e as Error).message });
+        }
+      }
+    }
+  } finally {
+    for (const b of open.values()) await b.close?.();
+  }
+
+  m.loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  const bench: Bench = {
+    schema: BENCH_SCHEMA,
+    run: { startedAt, finishedAt: new Date().toISOString(), harnessVersion: harnessVersion(), argv: opts.argv ?? [], minTimeMs: opts.minTimeMs, machine: m },
+    backends,
+    results,
+    ffiOverhead,
+    hostOverhead,
+    harnessOverhead,
+    ...(conformanceRun ? { conformanceRun } : {}),
+    goals: [],
+    skipped,
+  };
+  bench.goals = evaluateGoals(bench, opts.params.length === ALL_PARAMS.length);
+  return bench;
+}
+
+/** The issue's goals, against this run's numbers (null when not measured here). */
+export function evaluateGoals(b: Bench, allParams = true): BenchGoal[] {
+  const goals: BenchGoal[] = [];
+  const ffi = b.ffiOverhead.find((r) => r.backend === 'rust' && r.parameterSet === 'ML-KEM-768' && r.op === 'kem.decaps');
+  goals.push({
+    name: 'koffi overhead, rust ML-KEM-768 decaps',
+    target: 'koffi / native <= 1.05',
+    measured: ffi
+      ? `${ffi.ratio.toFixed(3)} through the contract (native ${ffi.nativeUs.toFixed(1)} µs, koffi ${ffi.ffiUs.toFixed(1)} µs)` +
+        (ffi.rawRatio !== undefined ? `; bare koffi call ${ffi.rawRatio.toFixed(3)}` : '')
+      : 'not measured',
+    met: ffi ? ffi.ratio <= 1.05 : null,
+  });
+  const ho = b.harnessOverhead.filter((r) => r.host === 'inproc');
+  goals.push({
+    name: 'in-process harness overhead',
+    target: 'conformance wall time / raw op time <= 1.3, per backend',
+    measured: ho.length ? ho.map((r) => `${r.backend} ${r.ratio.toFixed(2)}`).join(', ') : 'not measured (--conformance)',
+    met: ho.length ? ho.every((r) => r.ratio <= 1.3) : null,
+  });
+  const c = b.conformanceRun;
+  const full = c !== undefined && allParams && DEFAULT_BACKENDS.every((d) => c.backends.includes(d)) && DEFAULT_SUITES.every((s) => c.suites.includes(s));
+  goals.push({
+    name: 'full default conformance run, noble + rust + liboqs',
+    target: `<= 120 s on 2 cores (this machine: ${b.run.machine.cpus})`,
+    measured: c ? `${(c.wallMs / 1e3).toFixed(1)} s for ${c.cases} cases (${c.backends.join(', ')}, host ${c.host})${full ? '' : ' (not the full default run)'}` : 'not measured (--conformance)',
+    met: c && full ? c.wallMs <= 120_000 : null,
+  });
+  return goals;
+}
+
+/** CLI entry: parses its own flags; the lead wires `bench` in harness/cli.ts to it. */
+export async function cmdBench(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        backend: { type: 'string' },
+        param: { type: 'string' },
+        op: { type: 'string' },
+        out: { type: 'string', default: 'reports/out' },
+        'min-time-ms': { type: 'string' },
+        rounds: { type: 'string' },
+        skip: { type: 'string' },
+        conformance: { type: 'boolean', default: false },
+        liboqs: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    console.error(`pqc-harness bench: ${(e as Error).message}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(BENCH_USAGE);
+    return 0;
+  }
+  let opts: BenchOptions;
+  try {
+    const backends = list(values.backend, DEFAULT_BACKENDS);
+    for (const b of backends) {
+      if (!BACKEND_KINDS.some((k) => specKind(k.spec) === specKind(b))) throw new BenchUsageError(`unknown backend '${b}'; known: ${BACKEND_KINDS.map((k) => k.spec).join(', ')}`);
+    }
+    const params = list(values.param, ALL_PARAMS);
+    for (const p of params) if (!isParamSet(p)) throw new BenchUsageError(`unknown parameter set '${p}'`);
+    let ops: BenchOp[];
+    try {
+      ops = values.op ? parseOps(list(values.op, [])) : [...BENCH_OPS];
+    } catch (e) {
+      throw new BenchUsageError((e as Error).message);
+    }
+    const minTimeMs = values['min-time-ms'] === undefined ? DEFAULT_MIN_TIME_MS : Number(values['min-time-ms']);
+    if (!Number.isFinite(minTimeMs) || minTimeMs < 0) throw new BenchUsageError(`--min-time-ms expects a number >= 0, got '${values['min-time-ms']}'`);
+    const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+    if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) throw new BenchUsageError(`--rounds expects an integer >= 1, got '${values.rounds}'`);
+    const skip = list(values.skip, []);
+    for (const s of skip) if (!(SKIPPABLE as readonly string[]).includes(s)) throw new BenchUsageError(`--skip expects ${SKIPPABLE.join(', ')}, got '${s}'`);
+    opts = {
+      backends,
+      params: params as ParamSet[],
+      ops,
+      minTimeMs,
+      rounds,
+      skip: skip as Skippable[],
+      conformance: values.conformance,
+      liboqs: values.liboqs,
+      argv: ['bench', ...args],
+      progress: (line) => process.stderr.write(`${line}\n`),
+    };
+  } catch (e) {
+    console.error(`pqc-harness bench: ${(e as Error).message}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
+  const bench = await runBench(opts);
+  const files = await writeBench(bench, resolve(values.out));
+  console.log(benchTable(bench));
+  console.log(`\nwrote ${files.json}\n      ${files.html}`);
+  if (bench.results.length === 0) {
+    console.error('pqc-harness bench: nothing was measured');
+    return 2;
+  }
+  return 0;
+}
