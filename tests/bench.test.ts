@@ -246,5 +246,13 @@ describe('cmdBench', () => {
     expect(h.childUs).toBeGreaterThan(0);
     expect(h.ratio).toBeCloseTo(h.childUs / h.inprocUs, 2);
     expect(await readFile(join(out, 'bench.html'), 'utf8')).toContain('<svg');
+
+    // A conformance report written to the same folder shows the benchmark chart.
+    const { writeReports } = await import('../reports/write.ts');
+    const { results: mkResults, kase } = await import('./report-fixtures.ts');
+    const files = await writeReports(mkResults([kase({ id: 'x' })]), out);
+    const html = await readFile(files.html, 'utf8');
+    expect(html).toContain('id="benchmarks"');
+    expect(html).toContain('<svg');
   });
 });
