@@ -61,6 +61,8 @@ export function normaliseMessage(s: string): string {
     .replace(/==\d+==/g, '==PID==')
     .replace(/0x[0-9a-fA-F]+/g, '0x…')
     .replace(/\b[0-9a-fA-F]{16,}\b/g, '<hex>')
+    // Where a finding happened (which call, a repeat) is not part of what it is.
+    .replace(/; (?:during call|between calls|in process \d+ before|repeated \d+×) .*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -89,3 +89,25 @@ describe('python vs python-seedbug on ACVP ML-KEM-768 encapDecap (native host)',
     expect(html).toContain('The bug is in the binding, not the crypto.');
   });
 });
+
+// Under memcheck the bad free does not abort: valgrind names it, and the frames
+// show the pointer is 32 bytes inside a bytes object from PyBytes_FromStringAndSize.
+describe.skipIf(!existsSync('/usr/bin/valgrind'))('python-seedbug under --host valgrind', () => {
+  it('every JSON call has an invalid free inside a PyBytes_FromStringAndSize block, grouped as one c_char_p cause', async () => {
+    const r = await runConformance({ backends: ['python-seedbug'], suites: ['acvp'], params: ['ML-KEM-768'], host: 'valgrind' });
+    const ran = r.cases.filter((c) => c.status !== 'skip');
+    expect(ran.length).toBe(70);
+    for (const c of ran) {
+      expect(c.status, c.id).not.toBe('pass');
+      expect(c.findings.length, c.id).toBeGreaterThan(0);
+      expect(c.findings[0]).toMatchObject({ tool: 'valgrind', kind: 'invalid-free' });
+      expect(c.findings[0]!.message).toMatch(/32 bytes inside a block of size [\d,]+ alloc'd at PyBytes_FromStringAndSize/);
+    }
+    const causes = groupCauses(r);
+    expect(causes).toHaveLength(1);
+    expect(causes[0]!.cases.length).toBe(70);
+    expect(causes[0]!.diagnosis).toMatchObject({ id: 'ctypes-c_char_p-owned-free', bindingBug: true });
+    // The lost pointers: CString memory the binding never freed, reported at exit.
+    expect(r.backends[0]!.findings?.some((f) => f.kind === 'leak')).toBe(true);
+  }, 600_000);
+});

@@ -56,6 +56,12 @@ interface FileState {
   pid: string;
   /** Last finished command (an error after it and before the next begin is "between calls"). */
   last: { seq: number; command: string } | null;
+  /** memcheck's error count at the previous end marker (duplicates included). */
+  countAtLastEnd: number;
+  /** Distinct error records written since the previous end marker. */
+  recordsSinceEnd: number;
+  /** The most recent distinct error record, for attributing repeats. */
+  lastError: Finding | null;
 }
 
 const BEGIN = /^pqc-vg-begin (\d+) (.*)$/;
@@ -85,7 +91,17 @@ export class ValgrindCollector {
     for (const name of names) {
       let st = this.files.get(name);
       if (!st) {
-        st = { pid: /^vg\.(\d+)\.xml$/.exec(name)?.[1] ?? name, offset: 0, decoder: new StringDecoder('utf8'), parser: new ValgrindXmlParser(), current: null, last: null };
+        st = {
+          pid: /^vg\.(\d+)\.xml$/.exec(name)?.[1] ?? name,
+          offset: 0,
+          decoder: new StringDecoder('utf8'),
+          parser: new ValgrindXmlParser(),
+          current: null,
+          last: null,
+          countAtLastEnd: 0,
+          recordsSinceEnd: 0,
+          lastError: null,
+        };
         this.files.set(name, st);
       }
       const fd = openSync(join(this.dir, name), 'r');
@@ -114,7 +130,21 @@ export class ValgrindCollector {
       m = END.exec(text);
       if (m) {
         this.markers++;
-        st.last = st.current ?? { seq: Number(m[1]), command: m[2]! };
+        const call = st.current ?? { seq: Number(m[1]), command: m[2]! };
+        // memcheck writes an identical error once and only counts its repeats: a call
+        // whose count grew by more than the records it produced repeated an earlier error.
+        const count = Number(/errors=(\d+)/.exec(text)?.[1] ?? st.countAtLastEnd);
+        const repeats = count - st.countAtLastEnd - st.recordsSinceEnd;
+        if (repeats > 0 && st.lastError) {
+          const what = st.lastError.message.replace(/; (during call|between calls|in process) .*$/, '');
+          this.pendingCalls.push({
+            ...st.lastError,
+            message: `${what}; repeated ${repeats}× during call #${call.seq} ${call.command} (memcheck reports identical errors once; this is the most recent distinct one)`,
+          });
+        }
+        st.countAtLastEnd = count;
+        st.recordsSinceEnd = 0;
+        st.last = call;
         st.current = null;
       }
       return;
@@ -134,7 +164,10 @@ export class ValgrindCollector {
       : st.last
         ? `between calls (after #${st.last.seq} ${st.last.command})`
         : `in process ${st.pid} before its first call (start-up)`;
-    this.pendingCalls.push(toFinding(e, ctx));
+    const f = toFinding(e, ctx);
+    st.recordsSinceEnd++;
+    st.lastError = f;
+    this.pendingCalls.push(f);
   }
 
   /** Findings from calls since the last drain (leaks excluded: see drainExit). */
@@ -180,15 +213,23 @@ export async function openValgrindBackend(spec: string, opts: ValgrindHostOption
   const collector = new ValgrindCollector(dir);
   const base = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   let inner: WrapperBackend;
+  const common = {
+    wrap: valgrindArgs(join(dir, 'vg.%p.xml'), opts.suppressions ?? DEFAULT_SUPPRESSIONS),
+    // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
+    env: { PYTHONMALLOC: 'malloc', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
+    startupTimeoutMs: VALGRIND_STARTUP_TIMEOUT_MS,
+    timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
+  };
   try {
-    inner = await openChildBackend(spec, {
-      wrap: valgrindArgs(join(dir, 'vg.%p.xml'), opts.suppressions ?? DEFAULT_SUPPRESSIONS),
-      // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
-      env: { PYTHONMALLOC: 'malloc', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
-      startupTimeoutMs: VALGRIND_STARTUP_TIMEOUT_MS,
-      timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
-      ...(opts.liboqs ? { liboqs: opts.liboqs } : {}),
-    });
+    if (spec === 'python' || spec === 'python-seedbug') {
+      // The bridge is the process to check: memcheck runs the interpreter itself. Debian's
+      // /usr/bin/python3 (a pyenv build gave hundreds of false errors; PATH may hold a shim).
+      const { openPythonBackend } = await import('../../backends/python.ts');
+      const python = process.env['PQC_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+      inner = await openPythonBackend({ ...common, variant: spec, python });
+    } else {
+      inner = await openChildBackend(spec, { ...common, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
+    }
   } catch (e) {
     const why = collector.drainCalls().map((f) => `\n  ${f.kind}: ${f.message}`).join('');
     if (!opts.keepXml && !process.env['PQC_KEEP_VG_XML']) rmSync(dir, { recursive: true, force: true });
