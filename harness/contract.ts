@@ -115,6 +115,18 @@ export class RejectedError extends Error {
   override name = 'RejectedError';
 }
 
+/** The backend's ML-KEM API; a backend without one cannot run the case (a skip). */
+export function kemApi(b: Backend): KemApi {
+  if (!b.kem) throw new UnsupportedError(`${b.describe().id} has no ML-KEM API`);
+  return b.kem;
+}
+
+/** The backend's ML-DSA API; a backend without one cannot run the case (a skip). */
+export function dsaApi(b: Backend): DsaApi {
+  if (!b.dsa) throw new UnsupportedError(`${b.describe().id} has no ML-DSA API`);
+  return b.dsa;
+}
+
 export function hasOp(caps: Capabilities, op: Op): boolean {
   return caps.ops.includes(op);
 }

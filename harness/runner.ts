@@ -11,7 +11,7 @@ import type { ParamSet } from './params.ts';
 import { suiteDef } from './suites/index.ts';
 import { runInterop } from './suites/interop.ts';
 import { manifestEntry } from '../vectors/manifest.ts';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status, type VectorProvenance } from '../reports/schema.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type RunInfo, type Status, type VectorProvenance } from '../reports/schema.ts';
 
 export interface RunOptions {
   backends: string[];
@@ -35,6 +35,22 @@ export function shardOf(backend: string, id: string, count: number): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % count;
+}
+
+/** The run's environment block, shared by every command that writes results.json. */
+export function runInfo(fields: Pick<RunInfo, 'startedAt' | 'host' | 'vectors'> & Partial<Pick<RunInfo, 'argv' | 'shard' | 'suites'>>): RunInfo {
+  return {
+    startedAt: fields.startedAt,
+    finishedAt: new Date().toISOString(),
+    harnessVersion: harnessVersion(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    host: fields.host,
+    argv: fields.argv ?? [],
+    ...(fields.shard ? { shard: fields.shard } : {}),
+    ...(fields.suites ? { suites: fields.suites } : {}),
+    vectors: fields.vectors,
+  };
 }
 
 export function harnessVersion(): string {
@@ -237,21 +253,17 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
   }
   return {
     schema: RESULTS_SCHEMA,
-    run: {
+    run: runInfo({
       startedAt,
-      finishedAt: new Date().toISOString(),
-      harnessVersion: harnessVersion(),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
       host: opts.host,
-      argv: opts.argv ?? [],
-      ...(opts.shard ? { shard: opts.shard } : {}),
+      argv: opts.argv,
+      shard: opts.shard,
       suites: opts.suites.map((s) => {
         const d = suiteDef(s);
         return { name: d.name, title: d.title, ...(d.notes?.length ? { notes: [...d.notes] } : {}) };
       }),
       vectors: vectorProvenance(opts.suites),
-    },
+    }),
     backends: opened.map((o) => o.entry),
     cases: results,
     summary: summarize(results),

@@ -18,7 +18,7 @@ import { CrashError, TimeoutError } from '../host-errors.ts';
 import { openChildBackend } from '../hosts/child-host.ts';
 import { openValgrindBackend } from '../memcheck/valgrind-host.ts';
 import { openAsanBackend } from '../memcheck/asan.ts';
-import { harnessVersion } from '../runner.ts';
+import { runInfo } from '../runner.ts';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Results } from '../../reports/schema.ts';
 import { writeReports } from '../../reports/write.ts';
 import { FAULTS, DEFAULT_FAULT_LIB, DEFAULT_FAULT_ASAN_LIB, type FaultName } from '../../tests/fixtures/fault-backend.ts';
@@ -186,16 +186,7 @@ export async function runFaultMatrix(opts: MatrixOptions = {}): Promise<Results>
   const cases = done.flatMap((d) => d.cases);
   return {
     schema: RESULTS_SCHEMA,
-    run: {
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      harnessVersion: harnessVersion(),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      host: tools.join('+'),
-      argv: opts.argv ?? [],
-      vectors: [],
-    },
+    run: runInfo({ startedAt, host: tools.join('+'), argv: opts.argv, vectors: [] }),
     backends: done.map((d) => d.entry),
     cases,
     summary: summarize(cases),

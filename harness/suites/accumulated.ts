@@ -14,7 +14,7 @@
 import { shake128 } from '@noble/hashes/sha3.js';
 import { equalBytes, toHex, ZERO32 } from '../bytes.ts';
 import type { Case, Outcome } from '../case.ts';
-import type { Backend } from '../contract.ts';
+import { dsaApi, kemApi, type Backend } from '../contract.ts';
 import { DSA_PARAMS, KEM, KEM_PARAMS, type DsaParam, type KemParam } from '../params.ts';
 import { katCases } from './kat.ts';
 import type { SuiteDef, SuiteOptions } from './suite.ts';
@@ -134,8 +134,7 @@ async function pipelined<T>(count: number, start: (i: number) => Promise<T>, fin
 
 /** Run the ML-KEM accumulated procedure; returns the digest, or a failing Outcome on a broken round trip. */
 export async function kemAccumulated(b: Backend, ps: KemParam, count: number): Promise<Uint8Array | Outcome> {
-  const api = b.kem;
-  if (!api) throw new Error(`${b.describe().id} has no ML-KEM API`);
+  const api = kemApi(b);
   const rng = shake128.create();
   const acc = shake128.create();
   const cLen = KEM[ps].c;
@@ -169,8 +168,7 @@ export async function kemAccumulated(b: Backend, ps: KemParam, count: number): P
 
 /** Run the ML-DSA accumulated procedure. */
 export async function dsaAccumulated(b: Backend, ps: DsaParam, count: number): Promise<Uint8Array | Outcome> {
-  const api = b.dsa;
-  if (!api) throw new Error(`${b.describe().id} has no ML-DSA API`);
+  const api = dsaApi(b);
   const rng = shake128.create();
   const acc = shake128.create();
   const empty = new Uint8Array(0);

@@ -3,7 +3,7 @@
 
 import { ZERO32 } from '../bytes.ts';
 import type { Case, Outcome } from '../case.ts';
-import type { Backend, DsaApi, KemApi, Op } from '../contract.ts';
+import { dsaApi, kemApi, type Backend, type Op } from '../contract.ts';
 import { expectBytes, expectVerdict, shown } from '../judge.ts';
 import { DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam } from '../params.ts';
 import { readProjection, readPromptWithExpected, type AcvpFile, type AcvpTest } from '../../vectors/acvp.ts';
@@ -24,14 +24,6 @@ const FILES = {
   dsaSigVerExpected: `${DIR}/ML-DSA-sigVer-FIPS204/expectedResults.json`,
 } as const;
 
-function kem(b: Backend): KemApi {
-  if (!b.kem) throw new Error(`${b.describe().id} has no ML-KEM API`);
-  return b.kem;
-}
-function dsa(b: Backend): DsaApi {
-  if (!b.dsa) throw new Error(`${b.describe().id} has no ML-DSA API`);
-  return b.dsa;
-}
 
 interface Made {
   op: Op;
@@ -71,7 +63,7 @@ function mlKemKeyGen(f: AcvpFile): Case[] {
       requires: ['kem.keygen'],
       inputs: () => shown({ d, z }),
       run: async (b) => {
-        const got = await kem(b).keygen(ps, d, z);
+        const got = await kemApi(b).keygen(ps, d, z);
         return expectBytes({ ek: [got.ek, ek], dk: [got.dk, dk] });
       },
     });
@@ -98,7 +90,7 @@ function mlKemEncapDecap(f: AcvpFile): Case[] {
           requires: ['kem.encaps'],
           inputs: () => shown({ ek, m }),
           run: async (b) => {
-            const got = await kem(b).encaps(ps, ek, m);
+            const got = await kemApi(b).encaps(ps, ek, m);
             return expectBytes({ c: [got.c, wantC], k: [got.k, k] });
           },
         });
@@ -115,8 +107,8 @@ function mlKemEncapDecap(f: AcvpFile): Case[] {
             requires: ['kem.keygen', 'kem.decaps'],
             inputs: () => shown({ d, z, c: ct }),
             run: async (b) => {
-              const { dk } = await kem(b).keygen(ps, d, z);
-              return expectBytes({ k: [await kem(b).decaps(ps, dk, ct), k] });
+              const { dk } = await kemApi(b).keygen(ps, d, z);
+              return expectBytes({ k: [await kemApi(b).decaps(ps, dk, ct), k] });
             },
           });
         }
@@ -125,7 +117,7 @@ function mlKemEncapDecap(f: AcvpFile): Case[] {
           op: 'kem.decaps',
           requires: ['kem.decaps'],
           inputs: () => shown({ dk, c: ct }),
-          run: async (b) => expectBytes({ k: [await kem(b).decaps(ps, dk, ct), k] }),
+          run: async (b) => expectBytes({ k: [await kemApi(b).decaps(ps, dk, ct), k] }),
         });
       }
       case 'encapsulationKeyCheck': {
@@ -135,7 +127,7 @@ function mlKemEncapDecap(f: AcvpFile): Case[] {
           op: 'kem.checkEncapsKey',
           requires: ['kem.checkEncapsKey'],
           inputs: () => shown({ ek }),
-          run: async (b) => expectVerdict('testPassed', await kem(b).checkEncapsKey(ps, ek), want),
+          run: async (b) => expectVerdict('testPassed', await kemApi(b).checkEncapsKey(ps, ek), want),
         });
       }
       case 'decapsulationKeyCheck': {
@@ -145,7 +137,7 @@ function mlKemEncapDecap(f: AcvpFile): Case[] {
           op: 'kem.checkDecapsKey',
           requires: ['kem.checkDecapsKey'],
           inputs: () => shown({ dk }),
-          run: async (b) => expectVerdict('testPassed', await kem(b).checkDecapsKey(ps, dk), want),
+          run: async (b) => expectVerdict('testPassed', await kemApi(b).checkDecapsKey(ps, dk), want),
         });
       }
     }
@@ -163,7 +155,7 @@ function mlDsaKeyGen(f: AcvpFile): Case[] {
       requires: ['dsa.keygen'],
       inputs: () => shown({ seed }),
       run: async (b) => {
-        const got = await dsa(b).keygen(ps, seed);
+        const got = await dsaApi(b).keygen(ps, seed);
         return expectBytes({ pk: [got.pk, pk], sk: [got.sk, sk] });
       },
     });
@@ -189,7 +181,7 @@ function mlDsaSigGen(f: AcvpFile): Case[] {
     const seed = keyFormat === 'seed' ? t.test.hex('seed', SEED.dsaXi) : undefined;
     const givenSk = keyFormat === 'expanded' ? t.test.hex('sk', DSA[ps].sk) : undefined;
     const want = t.test.hex('signature', DSA[ps].sig);
-    const key = async (b: Backend) => (seed ? (await dsa(b).keygen(ps, seed)).sk : givenSk!);
+    const key = async (b: Backend) => (seed ? (await dsaApi(b).keygen(ps, seed)).sk : givenSk!);
     const keyOps: Op[] = seed ? ['dsa.keygen'] : [];
     const c = (m: Made) => toCase('ML-DSA-sigGen', f, t, ps, m);
     const keyShown = { seed, sk: givenSk, rnd: deterministic ? undefined : rnd, deterministic };
@@ -201,7 +193,7 @@ function mlDsaSigGen(f: AcvpFile): Case[] {
           op: 'dsa.sign',
           requires: [...keyOps, 'dsa.sign'],
           inputs: () => shown({ ...keyShown, message: msg, context: ctx }),
-          run: async (b) => expectBytes({ signature: [await dsa(b).sign(ps, await key(b), msg, ctx, rnd), want] }),
+          run: async (b) => expectBytes({ signature: [await dsaApi(b).sign(ps, await key(b), msg, ctx, rnd), want] }),
         });
       }
       case 'preHash': {
@@ -213,7 +205,7 @@ function mlDsaSigGen(f: AcvpFile): Case[] {
           requires: [...keyOps, 'dsa.signPreHash'],
           hashAlg,
           inputs: () => shown({ ...keyShown, message: msg, context: ctx, hashAlg }),
-          run: async (b) => expectBytes({ signature: [await dsa(b).signPreHash(ps, await key(b), msg, hashAlg, ctx, rnd), want] }),
+          run: async (b) => expectBytes({ signature: [await dsaApi(b).signPreHash(ps, await key(b), msg, hashAlg, ctx, rnd), want] }),
         });
       }
       case 'internal': {
@@ -222,7 +214,7 @@ function mlDsaSigGen(f: AcvpFile): Case[] {
           op: 'dsa.signInternal',
           requires: [...keyOps, 'dsa.signInternal'],
           inputs: () => shown({ ...keyShown, message: mPrime }),
-          run: async (b) => expectBytes({ signature: [await dsa(b).signInternal(ps, await key(b), mPrime, rnd), want] }),
+          run: async (b) => expectBytes({ signature: [await dsaApi(b).signInternal(ps, await key(b), mPrime, rnd), want] }),
         });
       }
       case 'mu': {
@@ -231,7 +223,7 @@ function mlDsaSigGen(f: AcvpFile): Case[] {
           op: 'dsa.signMu',
           requires: [...keyOps, 'dsa.signMu'],
           inputs: () => shown({ ...keyShown, mu }),
-          run: async (b) => expectBytes({ signature: [await dsa(b).signMu(ps, await key(b), mu, rnd), want] }),
+          run: async (b) => expectBytes({ signature: [await dsaApi(b).signMu(ps, await key(b), mu, rnd), want] }),
         });
       }
     }
@@ -255,7 +247,7 @@ function mlDsaSigVer(f: AcvpFile): Case[] {
           op: 'dsa.verify',
           requires: ['dsa.verify'],
           inputs: () => shown({ pk, message: msg, context: ctx, signature: sig }),
-          run: async (b) => expectVerdict('testPassed', await dsa(b).verify(ps, pk, msg, sig, ctx), want),
+          run: async (b) => expectVerdict('testPassed', await dsaApi(b).verify(ps, pk, msg, sig, ctx), want),
         });
       }
       case 'preHash': {
@@ -267,7 +259,7 @@ function mlDsaSigVer(f: AcvpFile): Case[] {
           requires: ['dsa.verifyPreHash'],
           hashAlg,
           inputs: () => shown({ pk, message: msg, context: ctx, hashAlg, signature: sig }),
-          run: async (b) => expectVerdict('testPassed', await dsa(b).verifyPreHash(ps, pk, msg, sig, hashAlg, ctx), want),
+          run: async (b) => expectVerdict('testPassed', await dsaApi(b).verifyPreHash(ps, pk, msg, sig, hashAlg, ctx), want),
         });
       }
       case 'internal': {
@@ -276,7 +268,7 @@ function mlDsaSigVer(f: AcvpFile): Case[] {
           op: 'dsa.verifyInternal',
           requires: ['dsa.verifyInternal'],
           inputs: () => shown({ pk, message: mPrime, signature: sig }),
-          run: async (b) => expectVerdict('testPassed', await dsa(b).verifyInternal(ps, pk, mPrime, sig), want),
+          run: async (b) => expectVerdict('testPassed', await dsaApi(b).verifyInternal(ps, pk, mPrime, sig), want),
         });
       }
       case 'mu': {
@@ -285,7 +277,7 @@ function mlDsaSigVer(f: AcvpFile): Case[] {
           op: 'dsa.verifyMu',
           requires: ['dsa.verifyMu'],
           inputs: () => shown({ pk, mu, signature: sig }),
-          run: async (b) => expectVerdict('testPassed', await dsa(b).verifyMu(ps, pk, mu, sig), want),
+          run: async (b) => expectVerdict('testPassed', await dsaApi(b).verifyMu(ps, pk, mu, sig), want),
         });
       }
     }

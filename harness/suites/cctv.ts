@@ -20,7 +20,7 @@
 
 import { ZERO32 } from '../bytes.ts';
 import type { Case, Outcome } from '../case.ts';
-import type { Backend, KemApi, Op } from '../contract.ts';
+import { kemApi, type Backend, type Op } from '../contract.ts';
 import { expectBytes, expectRejected, expectVerdict, shown } from '../judge.ts';
 import { KEM, KEM_PARAMS, SEED, type KemParam } from '../params.ts';
 import { Fields, VectorFormatError } from '../../vectors/fields.ts';
@@ -94,10 +94,6 @@ function field(lines: CctvLine[], file: string, name: string, len: number): { by
 
 // --- cases --------------------------------------------------------------------------
 
-function kem(b: Backend): KemApi {
-  if (!b.kem) throw new Error(`${b.describe().id} has no ML-KEM API`);
-  return b.kem;
-}
 
 interface Made {
   id: string;
@@ -137,7 +133,7 @@ function strcmp(spec: CctvFileSpec, text: string): Case[] {
       id: 'decaps',
       op: 'kem.decaps',
       inputs: () => shown({ dk: dk.bytes, c: c.bytes }),
-      run: async (b) => expectBytes({ K: [await kem(b).decaps(ps, dk.bytes, c.bytes), K.bytes] }),
+      run: async (b) => expectBytes({ K: [await kemApi(b).decaps(ps, dk.bytes, c.bytes), K.bytes] }),
     }),
   ];
 }
@@ -158,7 +154,7 @@ function encapsDecaps(spec: CctvFileSpec, text: string): Case[] {
       op: 'kem.encaps',
       inputs: () => shown({ ek: ek.bytes, m: m.bytes }),
       run: async (b) => {
-        const got = await kem(b).encaps(ps, ek.bytes, m.bytes);
+        const got = await kemApi(b).encaps(ps, ek.bytes, m.bytes);
         return withNote(expectBytes({ c: [got.c, c.bytes], K: [got.k, K.bytes] }), DRAFT_NOTE);
       },
     }),
@@ -166,7 +162,7 @@ function encapsDecaps(spec: CctvFileSpec, text: string): Case[] {
       id: 'decaps',
       op: 'kem.decaps',
       inputs: () => shown({ dk: dk.bytes, c: c.bytes }),
-      run: async (b) => withNote(expectBytes({ K: [await kem(b).decaps(ps, dk.bytes, c.bytes), K.bytes] }), DRAFT_NOTE),
+      run: async (b) => withNote(expectBytes({ K: [await kemApi(b).decaps(ps, dk.bytes, c.bytes), K.bytes] }), DRAFT_NOTE),
     }),
   ];
 }
@@ -189,14 +185,14 @@ function modulus(spec: CctvFileSpec, text: string): Case[] {
         op: 'kem.encaps',
         line,
         inputs: () => shown({ ek, m: ZERO32 }),
-        run: (b) => expectRejected('encaps', () => kem(b).encaps(ps, ek, ZERO32)),
+        run: (b) => expectRejected('encaps', () => kemApi(b).encaps(ps, ek, ZERO32)),
       }),
       toCase(spec, {
         id: `checkEncapsKey/line${line}`,
         op: 'kem.checkEncapsKey',
         line,
         inputs: () => shown({ ek }),
-        run: async (b) => expectVerdict('checkEncapsKey', await kem(b).checkEncapsKey(ps, ek), false),
+        run: async (b) => expectVerdict('checkEncapsKey', await kemApi(b).checkEncapsKey(ps, ek), false),
       }),
     );
   });

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { equalBytes, toHex } from '../bytes.ts';
 import type { Case, Outcome, Shown } from '../case.ts';
-import { RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../contract.ts';
+import { dsaApi, kemApi, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../contract.ts';
 import { CrashError, TimeoutError } from '../host-errors.ts';
 import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam, type ParamSet } from '../params.ts';
 import type { SuiteDef } from './suite.ts';
@@ -32,14 +32,6 @@ const cp = (b: Uint8Array): Uint8Array => b.slice();
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const byteRange = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 
-function kemApi(b: Backend): KemApi {
-  if (!b.kem) throw new UnsupportedError(`${b.describe().id} has no ML-KEM API`);
-  return b.kem;
-}
-function dsaApi(b: Backend): DsaApi {
-  if (!b.dsa) throw new UnsupportedError(`${b.describe().id} has no ML-DSA API`);
-  return b.dsa;
-}
 
 function violation(msg: string): never {
   throw new PropertyViolation(msg);

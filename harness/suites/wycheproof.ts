@@ -30,7 +30,7 @@
 
 import { ZERO32 } from '../bytes.ts';
 import type { Case, Outcome, Shown } from '../case.ts';
-import { RejectedError, type Backend, type DsaApi, type KemApi, type Op } from '../contract.ts';
+import { dsaApi, kemApi, RejectedError, type Backend, type Op } from '../contract.ts';
 import { expectBytes, expectRejected, expectVerdict, shown } from '../judge.ts';
 import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam } from '../params.ts';
 import { Fields, isObj, VectorFormatError } from '../../vectors/fields.ts';
@@ -144,14 +144,6 @@ function readWycheproof(doc: unknown, spec: WycheproofFileSpec): WyFile {
 
 // --- case building ----------------------------------------------------------------
 
-function kem(b: Backend): KemApi {
-  if (!b.kem) throw new Error(`${b.describe().id} has no ML-KEM API`);
-  return b.kem;
-}
-function dsa(b: Backend): DsaApi {
-  if (!b.dsa) throw new Error(`${b.describe().id} has no ML-DSA API`);
-  return b.dsa;
-}
 
 interface Made {
   op: Op;
@@ -223,10 +215,10 @@ function mlKemKeyGen(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
         t,
         'keygen',
         async () => {
-          const got = await kem(b).keygen(ps, d, z);
+          const got = await kemApi(b).keygen(ps, d, z);
           return expectBytes({ ek: [got.ek, ek], dk: [got.dk, dk] });
         },
-        () => kem(b).keygen(ps, d, z),
+        () => kemApi(b).keygen(ps, d, z),
       ),
   });
 }
@@ -247,7 +239,7 @@ function mlKemTest(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
       op: 'kem.keygen',
       requires: ['kem.keygen'],
       inputs,
-      run: (b) => expectRejected('keygen', () => kem(b).keygen(ps, d, z)),
+      run: (b) => expectRejected('keygen', () => kemApi(b).keygen(ps, d, z)),
     });
   }
   return toCase(spec, t, {
@@ -256,20 +248,20 @@ function mlKemTest(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
     inputs,
     run: async (b) => {
       const keys = async (): Promise<Outcome | Uint8Array> => {
-        const got = await kem(b).keygen(ps, d, z);
+        const got = await kemApi(b).keygen(ps, d, z);
         if (!ek) return got.dk;
         const o = expectBytes({ ek: [got.ek, ek] });
         return o.status === 'pass' ? got.dk : o;
       };
       const flow = async (): Promise<Outcome> => {
         const dk = await keys();
-        return dk instanceof Uint8Array ? expectBytes({ K: [await kem(b).decaps(ps, dk, c), K] }) : dk;
+        return dk instanceof Uint8Array ? expectBytes({ K: [await kemApi(b).decaps(ps, dk, c), K] }) : dk;
       };
       if (t.result === 'valid') return flow();
       if (t.result === 'acceptable') return acceptableOutput('keygen/decaps', flow);
       // invalid with a right-length seed: keygen must succeed (and match ek); decaps must reject.
       const dk = await keys();
-      return dk instanceof Uint8Array ? expectRejected('decaps', () => kem(b).decaps(ps, dk, c)) : dk;
+      return dk instanceof Uint8Array ? expectRejected('decaps', () => kemApi(b).decaps(ps, dk, c)) : dk;
     },
   });
 }
@@ -290,10 +282,10 @@ function mlKemEncaps(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
         t,
         'encaps',
         async () => {
-          const got = await kem(b).encaps(ps, ek, m);
+          const got = await kemApi(b).encaps(ps, ek, m);
           return expectBytes({ c: [got.c, c], K: [got.k, K] });
         },
-        () => kem(b).encaps(ps, ek, m),
+        () => kemApi(b).encaps(ps, ek, m),
       ),
   });
 }
@@ -315,8 +307,8 @@ function mlKemDecapsValidation(spec: WycheproofFileSpec, t: WyTest, ps: KemParam
         byResult(
           t,
           'decaps',
-          async () => expectBytes({ K: [await kem(b).decaps(ps, dk, c), K] }),
-          () => kem(b).decaps(ps, dk, c),
+          async () => expectBytes({ K: [await kemApi(b).decaps(ps, dk, c), K] }),
+          () => kemApi(b).decaps(ps, dk, c),
         ),
     });
   }
@@ -325,7 +317,7 @@ function mlKemDecapsValidation(spec: WycheproofFileSpec, t: WyTest, ps: KemParam
       op: 'kem.decaps',
       requires: ['kem.decaps'],
       inputs,
-      run: (b) => expectRejected('decaps', () => kem(b).decaps(ps, dk, c)),
+      run: (b) => expectRejected('decaps', () => kemApi(b).decaps(ps, dk, c)),
     });
   }
   // Right lengths, corrupted content (embedded H(ek) or ek): the §7.3 check must fail.
@@ -334,10 +326,10 @@ function mlKemDecapsValidation(spec: WycheproofFileSpec, t: WyTest, ps: KemParam
     requires: ['kem.checkDecapsKey', 'kem.decaps'],
     inputs,
     run: async (b) => {
-      const o = expectVerdict('checkDecapsKey', await kem(b).checkDecapsKey(ps, dk), false);
+      const o = expectVerdict('checkDecapsKey', await kemApi(b).checkDecapsKey(ps, dk), false);
       if (o.status !== 'pass') return o;
       try {
-        await kem(b).decaps(ps, dk, c);
+        await kemApi(b).decaps(ps, dk, c);
         return { status: 'pass', note: 'checkDecapsKey rejected the key; decaps(dk, c) itself returned a key (the §7.3 check is not repeated inside decaps)' };
       } catch (e) {
         if (e instanceof RejectedError) return { status: 'pass', note: 'checkDecapsKey rejected the key; decaps(dk, c) rejected it as well' };
@@ -364,14 +356,14 @@ function mlDsaSign(spec: WycheproofFileSpec, t: WyTest, ps: DsaParam): Case {
   if (!msg && !t.flags.includes('Internal')) t.test.fail('msg', 'missing on a test not flagged Internal');
   const signOp: Op = msg ? 'dsa.sign' : 'dsa.signMu';
   const inputs = { privateSeed: seed, privateKey: givenSk, msg, ctx: t.test.has('ctx') ? ctx : undefined, mu, rnd: t.test.has('rnd') ? rnd : undefined };
-  const signWith = (b: Backend, sk: Uint8Array) => (msg ? dsa(b).sign(ps, sk, msg, ctx, rnd) : dsa(b).signMu(ps, sk, mu!, rnd));
+  const signWith = (b: Backend, sk: Uint8Array) => (msg ? dsaApi(b).sign(ps, sk, msg, ctx, rnd) : dsaApi(b).signMu(ps, sk, mu!, rnd));
 
   if (seed && t.result === 'invalid' && seed.length !== SEED.dsaXi) {
     return toCase(spec, t, {
       op: 'dsa.keygen',
       requires: ['dsa.keygen'],
       inputs,
-      run: (b) => expectRejected('keygen', () => dsa(b).keygen(ps, seed)),
+      run: (b) => expectRejected('keygen', () => dsaApi(b).keygen(ps, seed)),
     });
   }
   return toCase(spec, t, {
@@ -381,7 +373,7 @@ function mlDsaSign(spec: WycheproofFileSpec, t: WyTest, ps: DsaParam): Case {
     run: async (b) => {
       const key = async (): Promise<Outcome | Uint8Array> => {
         if (!seed) return givenSk!;
-        const kp = await dsa(b).keygen(ps, seed);
+        const kp = await dsaApi(b).keygen(ps, seed);
         if (!pk) return kp.sk;
         const o = expectBytes({ publicKey: [kp.pk, pk] });
         return o.status === 'pass' ? kp.sk : o;
@@ -415,7 +407,7 @@ function mlDsaVerify(spec: WycheproofFileSpec, t: WyTest, ps: DsaParam): Case {
       let got: boolean;
       let thrown: string | undefined;
       try {
-        got = await dsa(b).verify(ps, pk, msg, sig, ctx);
+        got = await dsaApi(b).verify(ps, pk, msg, sig, ctx);
       } catch (e) {
         if (!(e instanceof RejectedError)) throw e;
         got = false;
