@@ -398,7 +398,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
       const fams = [...new Set(c.cases.map((x) => x.family))];
       const sample = c.cases[0]!;
       out.push(
-        `<details class="cause" data-cause-count="${c.cases.length}"><summary><span class="cause-title">${c.cases.length} case(s), 1 cause:</span> ${h(c.title)}${c.diagnosis ? ` <em class="diagnosis-title">${h(c.diagnosis.title)}</em>` : ''}</summary><div class="inner">`,
+        `<details class="cause" data-cause-count="${c.cases.length}"${c.diagnosis || causes.length <= 3 ? ' open' : ''}><summary><span class="cause-title">${c.cases.length} case(s), 1 cause:</span> ${h(c.title)}${c.diagnosis ? ` <em class="diagnosis-title">${h(c.diagnosis.title)}</em>` : ''}</summary><div class="inner">`,
         `<div class="meta"><span>backends: ${backends.map((x) => `<code>${h(x)}</code>`).join(', ')}</span><span>families: ${h(fams.slice(0, 8).join(', '))}${fams.length > 8 ? ` … (+${fams.length - 8})` : ''}</span></div>`,
         c.frames ? `<div>top frames: <code>${h(c.frames)}</code></div>` : '',
         c.diagnosis ? `<div class="diagnosis" data-diagnosis="${a(c.diagnosis.id)}"><p><strong>Diagnosis:</strong> ${h(c.diagnosis.title)}.</p><p>${h(c.diagnosis.explanation)}</p><p><strong>Fix:</strong> ${h(c.diagnosis.fix)}</p><p class="muted">evidence: ${h(c.diagnosis.evidence.join('; '))}</p></div>` : '',
