@@ -86,9 +86,10 @@ function staticSkip(b: Backend, c: Case): string | undefined {
 }
 
 /** What running a case adds to the case's own identity fields. */
-type RunPart = Omit<CaseResult, 'id' | 'backend' | 'suite' | 'family' | 'parameterSet' | 'op' | 'source'>;
+export type RunPart = Omit<CaseResult, 'id' | 'backend' | 'suite' | 'family' | 'parameterSet' | 'op' | 'source'>;
 
-async function runOne(b: Backend, c: Case): Promise<RunPart> {
+/** Run one case on one backend and classify the outcome (skip, pass, fail, crash, timeout, error). */
+export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   const skip = staticSkip(b, c);
   if (skip) return { status: 'skip', reason: skip, durationMs: 0, findings: [] };
   const t0 = performance.now();
@@ -159,7 +160,7 @@ async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>
   }
   const results: CaseResult[] = [];
   for (const c of cases) {
-    const r = { ...base(c), ...(await runOne(o.backend, c)) };
+    const r = { ...base(c), ...(await runCase(o.backend, c)) };
     counts[r.status]++;
     results.push(r);
     // An in-process backend settles its promises as microtasks: without a turn of

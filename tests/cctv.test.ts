@@ -4,42 +4,14 @@
 // checks bite.
 
 import { describe, expect, it } from 'vitest';
-
-import type { Case, Outcome } from '../harness/case.ts';
-import { RejectedError, UnsupportedError, type Backend, type KemApi } from '../harness/contract.ts';
+import type { Case } from '../harness/case.ts';
+import type { Backend, KemApi } from '../harness/contract.ts';
 import { KEM, type KemParam } from '../harness/params.ts';
 import { buildCctvFile, CCTV_FILES, cctvSuite, DRAFT_NOTE, MODULUS_KEYS, parseAssignments } from '../harness/suites/cctv.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVector } from '../vectors/store.ts';
+import { runCases, type Ran } from './run-cases.ts';
 
-interface Ran {
-  id: string;
-  status: Outcome['status'] | 'error';
-  reason?: string;
-  note?: string;
-}
-
-/** Same classification as harness/runner.ts runOne. */
-async function runCases(b: Backend, cases: readonly Case[]): Promise<Ran[]> {
-  const caps = b.capabilities();
-  const out: Ran[] = [];
-  for (const c of cases) {
-    const missing = c.requires.filter((op) => !caps.ops.includes(op));
-    if (!caps.parameterSets.includes(c.parameterSet) || missing.length) {
-      out.push({ id: c.id, status: 'skip', reason: `missing ${c.parameterSet} or ${missing.join(', ')}` });
-      continue;
-    }
-    try {
-      const o = await c.run(b);
-      out.push(o.status === 'pass' ? { id: c.id, status: 'pass', ...(o.note ? { note: o.note } : {}) } : { id: c.id, status: o.status, reason: o.reason });
-    } catch (e) {
-      if (e instanceof UnsupportedError) out.push({ id: c.id, status: 'skip', reason: e.message });
-      else if (e instanceof RejectedError) out.push({ id: c.id, status: 'fail', reason: `backend rejected the input: ${e.message}` });
-      else out.push({ id: c.id, status: 'error', reason: `${(e as Error).name}: ${(e as Error).message}` });
-    }
-  }
-  return out;
-}
 const notPassing = (rs: Ran[]) => rs.filter((r) => r.status !== 'pass');
 const ids = (rs: Ran[] | Case[]) => rs.map((r) => r.id).sort();
 

@@ -4,44 +4,14 @@
 // checks bite (each mutant fails a non-empty set made only of the expected cases).
 
 import { describe, expect, it } from 'vitest';
-
-import type { Case, Outcome } from '../harness/case.ts';
+import type { Case } from '../harness/case.ts';
 import { RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../harness/contract.ts';
 import { expectRejected } from '../harness/judge.ts';
 import { DSA_PARAMS, KEM, KEM_PARAMS, type KemParam } from '../harness/params.ts';
 import { buildWycheproofFile, WYCHEPROOF_FILES, wycheproofSuite } from '../harness/suites/wycheproof.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVectorJson } from '../vectors/store.ts';
-
-// --- a tiny runner (same classification as harness/runner.ts runOne) ---------------
-
-interface Ran {
-  id: string;
-  status: Outcome['status'] | 'error';
-  reason?: string;
-  note?: string;
-}
-
-async function runCases(b: Backend, cases: readonly Case[]): Promise<Ran[]> {
-  const caps = b.capabilities();
-  const out: Ran[] = [];
-  for (const c of cases) {
-    const missing = c.requires.filter((op) => !caps.ops.includes(op));
-    if (!caps.parameterSets.includes(c.parameterSet) || missing.length) {
-      out.push({ id: c.id, status: 'skip', reason: `missing ${c.parameterSet} or ${missing.join(', ')}` });
-      continue;
-    }
-    try {
-      const o = await c.run(b);
-      out.push(o.status === 'pass' ? { id: c.id, status: 'pass', ...(o.note ? { note: o.note } : {}) } : { id: c.id, status: o.status, reason: o.reason });
-    } catch (e) {
-      if (e instanceof UnsupportedError) out.push({ id: c.id, status: 'skip', reason: e.message });
-      else if (e instanceof RejectedError) out.push({ id: c.id, status: 'fail', reason: `backend rejected the input: ${e.message}` });
-      else out.push({ id: c.id, status: 'error', reason: `${(e as Error).name}: ${(e as Error).message}` });
-    }
-  }
-  return out;
-}
+import { runCases, type Ran } from './run-cases.ts';
 
 const notPassing = (rs: Ran[]) => rs.filter((r) => r.status !== 'pass');
 const ids = (rs: Ran[]) => rs.map((r) => r.id).sort();
