@@ -9,7 +9,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# --- liboqs (issue [B] part 5; owner: liboqs backend) -------------------------
+# --- liboqs --------------------------------------------------------------------
 # Builds liboqs 0.13.0 (C only, from the crates.io crate oqs-sys =0.11.0) into
 # build/liboqs/; a no-op once build/liboqs/lib/liboqs.so exists. Skipped when
 # PQC_LIBOQS points at the user's own liboqs.so.
@@ -21,7 +21,7 @@ else
 fi
 # --- end liboqs ----------------------------------------------------------------
 
-# --- rust cdylib (issue [B] parts 1-4; owner: rust backend) -------------------
+# --- rust cdylib ---------------------------------------------------------------
 # Builds native/ (pqc-native: RustCrypto ml-kem + ml-dsa behind the C ABI in
 # native/include/pqc_native.h) into target/release/libpqc_native.so, with the
 # committed Cargo.lock (--locked). Skipped when the library is newer than every
@@ -44,7 +44,7 @@ else
 fi
 # --- end rust cdylib -----------------------------------------------------------
 
-# --- memory-check helpers (issue [D] parts 1-4; owner: memcheck hosts) --------
+# --- memory-check helpers --------------------------------------------------------
 # build/shim/libvgmark.so (valgrind per-call markers) and the seeded-fault
 # fixture build/fixture/libpqc_fault{,_asan}.so; gcc only, < 1 s, idempotent.
 echo "setup: memcheck helpers: $(bash native/fixture/build.sh)" >&2
