@@ -226,7 +226,7 @@ export function evaluateGoals(b: Bench, allParams = true): BenchGoal[] {
   return goals;
 }
 
-/** CLI entry: parses its own flags; the lead wires `bench` in harness/cli.ts to it. */
+/** `pqc-harness bench`: parses its own flags (harness/cli.ts hands over the rest of argv). */
 export async function cmdBench(args: string[]): Promise<number> {
   let values;
   try {
