@@ -5,20 +5,15 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Case } from '../harness/case.ts';
-import type { Backend, KemApi } from '../harness/contract.ts';
-import { KEM, type KemParam } from '../harness/params.ts';
+import { KEM } from '../harness/params.ts';
 import { buildCctvFile, CCTV_FILES, cctvSuite, DRAFT_NOTE, MODULUS_KEYS, parseAssignments } from '../harness/suites/cctv.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVector } from '../vectors/store.ts';
 import { runCases, type Ran } from './run-cases.ts';
+import { nobleWith as mutant, reduceEk } from './fixtures/mutants/wrap.ts';
 
 const notPassing = (rs: Ran[]) => rs.filter((r) => r.status !== 'pass');
 const ids = (rs: Ran[] | Case[]) => rs.map((r) => r.id).sort();
-
-function mutant(name: string, kem: Partial<KemApi>): Backend {
-  const base = createNobleBackend();
-  return { ...base, describe: () => ({ ...base.describe(), id: name }), kem: { ...base.kem!, ...kem } };
-}
 
 const t0 = performance.now();
 const CASES = cctvSuite.cases({});
@@ -117,19 +112,6 @@ describe('cctv suite: malformed text', () => {
     expect(() => buildCctvFile(broken.join('\n'), MOD)).toThrow(/ML-KEM-512\.txt\.gz line 5 field 'ek': expected 800 bytes, got 799/);
   });
 });
-
-/** ByteDecode12 → mod q → ByteEncode12 over ek's t̂ part: "fixing" a key instead of rejecting it. */
-function reduceEk(ps: KemParam, ek: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(ek);
-  for (let i = 0; i < 384 * KEM[ps].k; i += 3) {
-    const a = (out[i]! | ((out[i + 1]! & 0x0f) << 8)) % 3329;
-    const b = ((out[i + 1]! >> 4) | (out[i + 2]! << 4)) % 3329;
-    out[i] = a & 0xff;
-    out[i + 1] = (a >> 8) | ((b & 0x0f) << 4);
-    out[i + 2] = b >> 4;
-  }
-  return out;
-}
 
 describe('cctv suite: mutant backends are caught', () => {
   it('encaps without the modulus check fails exactly the modulus encaps cases', async () => {

@@ -8,12 +8,12 @@ import { CrashError } from '../harness/host-errors.ts';
 import { RejectedError, type Backend, type DsaApi, type KemApi } from '../harness/contract.ts';
 import { interopSuite, runInterop, type InteropResult } from '../harness/suites/interop.ts';
 
+import { nobleWith } from './fixtures/mutants/wrap.ts';
+
 const noble = createNobleBackend();
 const noble2 = createNobleBackend();
 
-function mutant(kem: Partial<KemApi> = {}, dsa: Partial<DsaApi> = {}): Backend {
-  return { ...noble, describe: () => ({ ...noble.describe(), id: 'mutant' }), kem: { ...noble.kem!, ...kem }, dsa: { ...noble.dsa!, ...dsa } };
-}
+const mutant = (kem: Partial<KemApi> = {}, dsa: Partial<DsaApi> = {}): Backend => nobleWith('mutant', kem, dsa);
 
 const bad = (rs: InteropResult[]) => rs.filter((r) => r.status !== 'pass');
 

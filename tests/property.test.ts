@@ -9,17 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { createNobleBackend } from '../backends/noble.ts';
 import { equalBytes } from '../harness/bytes.ts';
 import type { Outcome } from '../harness/case.ts';
-import type { Backend, DsaApi, KemApi } from '../harness/contract.ts';
+import type { Backend } from '../harness/contract.ts';
 import { CrashError } from '../harness/host-errors.ts';
 import { DSA_PROPERTIES, KEM_PROPERTIES, checkProperty, propertyCases, propertySeed, propertySuite } from '../harness/suites/property.ts';
+
+import { nobleWith as mutant } from './fixtures/mutants/wrap.ts';
 
 const noble = createNobleBackend();
 const nk = noble.kem!;
 const nd = noble.dsa!;
-
-function mutant(id: string, kem: Partial<KemApi> = {}, dsa: Partial<DsaApi> = {}): Backend {
-  return { ...noble, describe: () => ({ ...noble.describe(), id }), kem: { ...nk, ...kem }, dsa: { ...nd, ...dsa } };
-}
 
 function hamming(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) return Infinity;

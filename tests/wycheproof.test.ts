@@ -5,13 +5,14 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Case } from '../harness/case.ts';
-import { RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../harness/contract.ts';
+import { RejectedError, UnsupportedError, type Op } from '../harness/contract.ts';
 import { expectRejected } from '../harness/judge.ts';
 import { DSA_PARAMS, KEM, KEM_PARAMS, type KemParam } from '../harness/params.ts';
 import { buildWycheproofFile, WYCHEPROOF_FILES, wycheproofSuite } from '../harness/suites/wycheproof.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVectorJson } from '../vectors/store.ts';
 import { runCases, type Ran } from './run-cases.ts';
+import { nobleWith as mutant, reduceEk } from './fixtures/mutants/wrap.ts';
 
 const notPassing = (rs: Ran[]) => rs.filter((r) => r.status !== 'pass');
 const ids = (rs: Ran[]) => rs.map((r) => r.id).sort();
@@ -187,29 +188,6 @@ describe('wycheproof suite: the "acceptable" rule', () => {
 });
 
 // --- mutants ------------------------------------------------------------------------
-
-function mutant(name: string, kem: Partial<KemApi> = {}, dsa: Partial<DsaApi> = {}): Backend {
-  const base = createNobleBackend();
-  return {
-    ...base,
-    describe: () => ({ ...base.describe(), id: name }),
-    kem: { ...base.kem!, ...kem },
-    dsa: { ...base.dsa!, ...dsa },
-  };
-}
-
-/** ByteDecode12 → mod q → ByteEncode12 over ek's t̂ part: the key an implementation "fixes" instead of rejecting. */
-function reduceEk(ps: KemParam, ek: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(ek);
-  for (let i = 0; i < 384 * KEM[ps].k; i += 3) {
-    const a = (out[i]! | ((out[i + 1]! & 0x0f) << 8)) % 3329;
-    const b = ((out[i + 1]! >> 4) | (out[i + 2]! << 4)) % 3329;
-    out[i] = a & 0xff;
-    out[i + 1] = (a >> 8) | ((b & 0x0f) << 4);
-    out[i + 2] = b >> 4;
-  }
-  return out;
-}
 
 describe('wycheproof suite: mutant backends are caught', () => {
   it('encaps without the modulus check fails exactly the not-reduced-ek cases', async () => {
