@@ -3,6 +3,7 @@
 // business: see harness/hosts/.
 
 import type { Backend } from '../harness/contract.ts';
+import type { WrapperBackend, WrapperOptions } from '../harness/hosts/child-host.ts';
 
 export interface OpenOptions {
   /** A liboqs shared library to use instead of the one setup builds. */
@@ -67,12 +68,29 @@ export async function openBackend(spec: string, opts: OpenOptions = {}): Promise
     case 'json-abi':
       return (await import('./json-abi.ts')).openJsonAbiBackend(need(arg, spec));
     case 'process':
-      return (await import('./process.ts')).openProcessBackend(need(arg, spec), { timeoutMs: opts.timeoutMs });
     case 'python':
     case 'python-seedbug':
-      return (await import('./python.ts')).openPythonBackend({ variant: kind, timeoutMs: opts.timeoutMs });
+      return openOwnProcess(spec, { timeoutMs: opts.timeoutMs });
     default:
       throw new Error(`unknown backend '${spec}'; known: ${BACKEND_KINDS.map((k) => k.spec).join(', ')}`);
+  }
+}
+
+/**
+ * A backend that is its own process, opened with the options a host asks for:
+ * a memory checker's prefix command and environment then apply to that process
+ * itself, not to a node child around it.
+ */
+export async function openOwnProcess(spec: string, opts: WrapperOptions & { python?: string } = {}): Promise<WrapperBackend> {
+  const kind = specKind(spec);
+  switch (kind) {
+    case 'process':
+      return (await import('./process.ts')).openProcessBackend(need(spec.slice(kind.length + 1), spec), opts);
+    case 'python':
+    case 'python-seedbug':
+      return (await import('./python.ts')).openPythonBackend({ ...opts, variant: kind });
+    default:
+      throw new Error(`backend '${spec}' is not its own process`);
   }
 }
 

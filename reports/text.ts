@@ -61,6 +61,9 @@ export function normaliseMessage(s: string): string {
     .replace(/==\d+==/g, '==PID==')
     .replace(/0x[0-9a-fA-F]+/g, '0x…')
     .replace(/\b[0-9a-fA-F]{16,}\b/g, '<hex>')
+    // Block sizes follow the data (a 2,288-byte encaps reply, a smaller decaps one): same bug.
+    .replace(/\b\d[\d,]*(-byte| bytes?\b)/g, 'N$1')
+    .replace(/\bsize \d[\d,]*/g, 'size N')
     // Where a finding happened (which call, a repeat) is not part of what it is.
     .replace(/; (?:during call|between calls|in process \d+ before|repeated \d+×) .*$/, '')
     .replace(/\s+/g, ' ')

@@ -111,3 +111,19 @@ describe.skipIf(!existsSync('/usr/bin/valgrind'))('python-seedbug under --host v
     expect(r.backends[0]!.findings?.some((f) => f.kind === 'leak')).toBe(true);
   }, 600_000);
 });
+
+// Under ASan (runtime preloaded into the Python process itself) the same free is a bad-free inside the bytes object.
+describe('python-seedbug under --host asan', () => {
+  it('every JSON call is an ASan invalid free, grouped as one c_char_p cause', async () => {
+    const r = await runConformance({ backends: ['python-seedbug'], suites: ['acvp'], params: ['ML-KEM-768'], host: 'asan' });
+    const ran = r.cases.filter((c) => c.status !== 'skip');
+    expect(ran.length).toBe(70);
+    for (const c of ran) {
+      expect(c.status, c.id).toBe('crash');
+      expect(c.findings.find((f) => f.tool === 'asan'), c.id).toMatchObject({ kind: 'invalid-free' });
+    }
+    const causes = groupCauses(r);
+    expect(causes).toHaveLength(1);
+    expect(causes[0]!.diagnosis).toMatchObject({ id: 'ctypes-c_char_p-owned-free', bindingBug: true });
+  }, 300_000);
+});

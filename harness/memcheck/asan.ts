@@ -18,6 +18,7 @@ import type { Backend, DsaApi, KemApi } from '../contract.ts';
 import { CrashError } from '../host-errors.ts';
 import type { Finding, FindingKind, Frame } from '../../reports/schema.ts';
 import { openChildBackend, DEFAULT_CALL_TIMEOUT_MS } from '../hosts/child-host.ts';
+import { isOwnProcessSpec, openOwnProcess } from '../../backends/registry.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -208,11 +209,10 @@ export async function openAsanBackend(spec: string, opts: AsanHostOptions = {}):
   const extra: Record<string, string> = { ...opts.env };
   if (spec === 'rust' && !extra['PQC_RUST_LIB']) extra['PQC_RUST_LIB'] = ensureAsanRustLib();
   if (opts.liboqs) extra['PQC_LIBOQS'] = opts.liboqs;
-  const inner = await openChildBackend(spec, {
-    env: asanEnv(extra),
-    timeoutMs: (opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) * ASAN_TIMEOUT_SCALE,
-    startupTimeoutMs: 120_000,
-  });
+  // PYTHONMALLOC=malloc: a CPython wrapper's objects come from malloc, so ASan can say which block a bad pointer is in.
+  const wrapper = { env: { PYTHONMALLOC: 'malloc', ...asanEnv(extra) }, timeoutMs: (opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) * ASAN_TIMEOUT_SCALE, startupTimeoutMs: 120_000 };
+  // A wrapper program that is its own process gets the runtime preloaded itself.
+  const inner = isOwnProcessSpec(spec) ? await openOwnProcess(spec, wrapper) : await openChildBackend(spec, wrapper);
   const info = inner.describe();
   const instrumented = extra['PQC_RUST_LIB'] ?? extra['PQC_FAULT_LIB'];
   const notes = [

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from '../contract.ts';
 import type { Finding } from '../../reports/schema.ts';
 import { openChildBackend, DEFAULT_CALL_TIMEOUT_MS, type ChildBackendOptions, type WrapperBackend } from '../hosts/child-host.ts';
+import { isOwnProcessSpec, openOwnProcess } from '../../backends/registry.ts';
 import { ValgrindXmlParser, isLeak, toFinding, toFrame, type VgRecord } from './valgrind-xml.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -221,12 +222,12 @@ export async function openValgrindBackend(spec: string, opts: ValgrindHostOption
     timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
   };
   try {
-    if (spec === 'python' || spec === 'python-seedbug') {
-      // The bridge is the process to check: memcheck runs the interpreter itself. Debian's
-      // /usr/bin/python3 (a pyenv build gave hundreds of false errors; PATH may hold a shim).
-      const { openPythonBackend } = await import('../../backends/python.ts');
+    if (isOwnProcessSpec(spec)) {
+      // The wrapper program is the process to check: memcheck runs it itself. For the python
+      // bridges that is Debian's /usr/bin/python3 (a pyenv build gave hundreds of false errors;
+      // PATH may hold a shim).
       const python = process.env['PQC_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-      inner = await openPythonBackend({ ...common, variant: spec, python });
+      inner = await openOwnProcess(spec, { ...common, python });
     } else {
       inner = await openChildBackend(spec, { ...common, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
     }
