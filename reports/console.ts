@@ -20,7 +20,9 @@ export function summaryTable(results: Results, known: (c: CaseResult) => boolean
     return [...k.split('\u0000'), ...STATUSES.map((s) => String(r[s])), unknownBad.get(k) ? 'FAIL' : bad ? 'KNOWN' : r.pass ? 'ok' : 'skipped'];
   });
   const s = results.summary;
-  body.push(['total', '', '', ...STATUSES.map((st) => String(s[st])), s.fail + s.crash + s.timeout + s.error + s.findings ? 'FAIL' : 'ok']);
+  const anyUnknown = [...unknownBad.values()].some((n) => n > 0);
+  const anyBad = s.fail + s.crash + s.timeout + s.error + s.findings > 0;
+  body.push(['total', '', '', ...STATUSES.map((st) => String(s[st])), anyUnknown ? 'FAIL' : anyBad ? 'KNOWN' : 'ok']);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
