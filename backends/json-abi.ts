@@ -30,9 +30,9 @@ import {
   type DsaApi,
   type KemApi,
   type Op,
-} from '../harness/contract.ts';
-import { tryHex, toHex } from '../harness/bytes.ts';
-import type { DsaParam, KemParam, ParamSet } from '../harness/params.ts';
+} from '../model/contract.ts';
+import { tryHex, toHex } from '../model/bytes.ts';
+import type { DsaParam, KemParam, ParamSet } from '../model/params.ts';
 
 const KEM_PS: KemParam = 'ML-KEM-768';
 const DSA_PS: DsaParam = 'ML-DSA-65';

@@ -31,8 +31,8 @@ import {
   type KemEncapsResult,
   type KemKeyPair,
   type Op,
-} from '../harness/contract.ts';
-import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../harness/params.ts';
+} from '../model/contract.ts';
+import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 
 const OQS_SUCCESS = 0;
 

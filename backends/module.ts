@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Backend } from '../harness/contract.ts';
+import type { Backend } from '../model/contract.ts';
 
 export async function openModuleBackend(path: string): Promise<Backend> {
   const abs = resolve(path);

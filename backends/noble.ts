@@ -21,8 +21,8 @@ import {
   type Capabilities,
   type DsaApi,
   type KemApi,
-} from '../harness/contract.ts';
-import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALGS, KEM, type DsaParam, type HashAlg, type KemParam } from '../harness/params.ts';
+} from '../model/contract.ts';
+import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALGS, KEM, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 
 const kems = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 } as const;
 const dsas = { 'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87 } as const;

@@ -3,8 +3,8 @@
 // module wrapper, or your own). CMD is split like a shell would split it (quotes,
 // backslashes) but no shell runs. Everything else is the child-host machinery.
 
-import type { BackendInfo } from '../harness/contract.ts';
-import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from '../harness/hosts/child-host.ts';
+import type { BackendInfo } from '../model/contract.ts';
+import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from './modulewrapper/client.ts';
 
 /** Split a command line into argv: whitespace separates, '…' is literal, "…" honours \" \\ \$ \`, \x outside quotes is x. */
 export function splitCommand(cmd: string): string[] {

@@ -19,8 +19,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { BackendInfo } from '../harness/contract.ts';
-import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from '../harness/hosts/child-host.ts';
+import type { BackendInfo } from '../model/contract.ts';
+import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from './modulewrapper/client.ts';
 
 export const PYTHON_BRIDGES = {
   python: fileURLToPath(new URL('./python/pqc_bridge.py', import.meta.url)),

@@ -1,9 +1,10 @@
-// Backend specs as the CLI names them, and how each is opened in this process.
+// Backend specs as the CLI names them (`noble`, `json-abi:PATH`, `process:CMD`),
+// parsed once into a BackendSpec, and how each kind is opened in this process.
 // Where a backend runs (in process, in a child, under valgrind) is the host's
 // business: see harness/hosts/.
 
-import type { Backend } from '../harness/contract.ts';
-import type { WrapperBackend, WrapperOptions } from '../harness/hosts/child-host.ts';
+import type { Backend, BackendKind } from '../model/contract.ts';
+import type { WrapperBackend, WrapperOptions } from './modulewrapper/client.ts';
 
 export interface OpenOptions {
   /** A liboqs shared library to use instead of the one setup builds. */
@@ -12,67 +13,85 @@ export interface OpenOptions {
   timeoutMs?: number;
 }
 
-export interface BackendSpecInfo {
-  /** How the spec is written on the command line. */
-  spec: string;
+export const KIND_NAMES = ['noble', 'rust', 'liboqs', 'json-abi', 'process', 'python', 'python-seedbug', 'module'] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+
+export interface BackendKindInfo {
+  name: KindName;
+  /** How the spec is written on the command line (`json-abi:PATH`). */
+  usage: string;
   summary: string;
+  /** What describe() reports as its kind (also recorded for a backend that could not be opened). */
+  reports: BackendKind;
+  /** The spec carries a value after the colon. */
+  takesArg: boolean;
   /** Native code: run in a child host by default so a crash costs one case. */
   native: boolean;
   /**
-   * Already runs in its own process (a module wrapper): the child host opens it
-   * directly. A node child around it would turn its crashes into plain errors.
+   * Already runs in its own process (a module wrapper): hosts open it directly.
+   * A node child around it would turn its crashes into plain errors.
    */
-  ownProcess?: boolean;
+  ownProcess: boolean;
 }
 
-export const BACKEND_KINDS: readonly BackendSpecInfo[] = [
-  { spec: 'noble', summary: '@noble/post-quantum (pure JS), in process', native: false },
-  { spec: 'rust', summary: "native/: the project's cdylib over RustCrypto ml-kem + ml-dsa (koffi)", native: true },
-  { spec: 'liboqs', summary: 'liboqs C library, built by setup or given by --liboqs / PQC_LIBOQS (koffi)', native: true },
-  { spec: 'json-abi:PATH', summary: 'any library of the heap-JSON shape with pqc_free_string (koffi)', native: true },
-  { spec: 'process:CMD', summary: 'any program speaking the acvptool module-wrapper protocol', native: true, ownProcess: true },
-  { spec: 'python', summary: "backends/python/pqc_bridge.py: Python ctypes bridge over native/'s JSON ABI (module wrapper)", native: true, ownProcess: true },
-  { spec: 'python-seedbug', summary: "FIXTURE: the python bridge with the seed's c_char_p bug (crashes by design)", native: true, ownProcess: true },
-  { spec: 'module:PATH', summary: 'a JS/TS module whose default export implements the contract', native: false },
+/** THE table of backend kinds: add a row to add a kind. */
+export const BACKEND_KINDS: readonly BackendKindInfo[] = [
+  { name: 'noble', usage: 'noble', summary: '@noble/post-quantum (pure JS), in process', reports: 'js', takesArg: false, native: false, ownProcess: false },
+  { name: 'rust', usage: 'rust', summary: "native/: the project's cdylib over RustCrypto ml-kem + ml-dsa (koffi)", reports: 'cdylib', takesArg: false, native: true, ownProcess: false },
+  { name: 'liboqs', usage: 'liboqs', summary: 'liboqs C library, built by setup or given by --liboqs / PQC_LIBOQS (koffi)', reports: 'liboqs', takesArg: false, native: true, ownProcess: false },
+  { name: 'json-abi', usage: 'json-abi:PATH', summary: 'any library of the heap-JSON shape with pqc_free_string (koffi)', reports: 'json-abi', takesArg: true, native: true, ownProcess: false },
+  { name: 'process', usage: 'process:CMD', summary: 'any program speaking the acvptool module-wrapper protocol', reports: 'process', takesArg: true, native: true, ownProcess: true },
+  { name: 'python', usage: 'python', summary: "backends/python/pqc_bridge.py: Python ctypes bridge over native/'s JSON ABI (module wrapper)", reports: 'python', takesArg: false, native: true, ownProcess: true },
+  { name: 'python-seedbug', usage: 'python-seedbug', summary: "FIXTURE: the python bridge with the seed's c_char_p bug (crashes by design)", reports: 'python', takesArg: false, native: true, ownProcess: true },
+  { name: 'module', usage: 'module:PATH', summary: 'a JS/TS module whose default export implements the contract', reports: 'module', takesArg: true, native: false, ownProcess: false },
 ];
 
 export const DEFAULT_BACKENDS = ['noble', 'rust', 'liboqs'] as const;
 
-export function specKind(spec: string): string {
-  const i = spec.indexOf(':');
-  return i < 0 ? spec : spec.slice(0, i);
+/** A backend spec, parsed: the text is the backend's id in results. */
+export interface BackendSpec {
+  /** As written (`process:./wrapper --fast`): the id everywhere downstream. */
+  text: string;
+  kind: BackendKindInfo;
+  /** The value after the colon, for kinds that take one. */
+  arg?: string;
 }
 
-export function isNativeSpec(spec: string): boolean {
-  const kind = specKind(spec);
-  return BACKEND_KINDS.some((k) => specKind(k.spec) === kind && k.native);
+/** A spec that cannot be a backend: a usage error (exit 2). */
+export class SpecError extends Error {
+  override name = 'SpecError';
 }
 
-export function isOwnProcessSpec(spec: string): boolean {
-  const kind = specKind(spec);
-  return BACKEND_KINDS.some((k) => specKind(k.spec) === kind && k.ownProcess);
+export function parseSpec(text: string): BackendSpec {
+  const i = text.indexOf(':');
+  const name = i < 0 ? text : text.slice(0, i);
+  const kind = BACKEND_KINDS.find((k) => k.name === name);
+  if (!kind) throw new SpecError(`unknown backend '${text}'; known: ${BACKEND_KINDS.map((k) => k.usage).join(', ')}`);
+  if (!kind.takesArg) {
+    if (i >= 0) throw new SpecError(`backend '${name}' takes no value after a colon (got '${text}')`);
+    return { text, kind };
+  }
+  const arg = i < 0 ? '' : text.slice(i + 1);
+  if (!arg.trim()) throw new SpecError(`backend '${text}' needs a value: ${kind.usage}`);
+  return { text, kind, arg };
 }
 
-export async function openBackend(spec: string, opts: OpenOptions = {}): Promise<Backend> {
-  const kind = specKind(spec);
-  const arg = spec.slice(kind.length + 1);
-  switch (kind) {
+export async function openBackend(spec: BackendSpec, opts: OpenOptions = {}): Promise<Backend> {
+  switch (spec.kind.name) {
     case 'noble':
       return (await import('./noble.ts')).createNobleBackend();
     case 'module':
-      return (await import('./module.ts')).openModuleBackend(need(arg, spec));
+      return (await import('./module.ts')).openModuleBackend(spec.arg!);
     case 'rust':
       return (await import('./rust.ts')).openRustBackend({});
     case 'liboqs':
       return (await import('./liboqs.ts')).openLiboqsBackend(opts.liboqs ? { library: opts.liboqs } : {});
     case 'json-abi':
-      return (await import('./json-abi.ts')).openJsonAbiBackend(need(arg, spec));
+      return (await import('./json-abi.ts')).openJsonAbiBackend(spec.arg!);
     case 'process':
     case 'python':
     case 'python-seedbug':
       return openOwnProcess(spec, { timeoutMs: opts.timeoutMs });
-    default:
-      throw new Error(`unknown backend '${spec}'; known: ${BACKEND_KINDS.map((k) => k.spec).join(', ')}`);
   }
 }
 
@@ -81,20 +100,14 @@ export async function openBackend(spec: string, opts: OpenOptions = {}): Promise
  * a memory checker's prefix command and environment then apply to that process
  * itself, not to a node child around it.
  */
-export async function openOwnProcess(spec: string, opts: WrapperOptions & { python?: string } = {}): Promise<WrapperBackend> {
-  const kind = specKind(spec);
-  switch (kind) {
+export async function openOwnProcess(spec: BackendSpec, opts: WrapperOptions & { python?: string } = {}): Promise<WrapperBackend> {
+  switch (spec.kind.name) {
     case 'process':
-      return (await import('./process.ts')).openProcessBackend(need(spec.slice(kind.length + 1), spec), opts);
+      return (await import('./process.ts')).openProcessBackend(spec.arg!, opts);
     case 'python':
     case 'python-seedbug':
-      return (await import('./python.ts')).openPythonBackend({ ...opts, variant: kind });
+      return (await import('./python.ts')).openPythonBackend({ ...opts, variant: spec.kind.name });
     default:
-      throw new Error(`backend '${spec}' is not its own process`);
+      throw new Error(`backend '${spec.text}' is not its own process`);
   }
-}
-
-function need(arg: string, spec: string): string {
-  if (!arg) throw new Error(`backend '${spec}' needs a value after the colon`);
-  return arg;
 }

@@ -27,8 +27,8 @@ import {
   type Capabilities,
   type DsaApi,
   type KemApi,
-} from '../harness/contract.ts';
-import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../harness/params.ts';
+} from '../model/contract.ts';
+import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 
 /** Where `cargo build --release -p pqc-native` (run by `npm run setup`) puts the library. */
 export const DEFAULT_RUST_LIBRARY = fileURLToPath(new URL('../target/release/libpqc_native.so', import.meta.url));

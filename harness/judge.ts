@@ -1,9 +1,9 @@
 // Comparing what a backend returned with what a vector expects, producing an
 // Outcome a report can show (expected vs got, hex).
 
-import { equalBytes, firstDiff, toHex } from './bytes.ts';
-import type { Outcome, Shown } from './case.ts';
-import { RejectedError } from './contract.ts';
+import { equalBytes, firstDiff, toHex } from '../model/bytes.ts';
+import type { Outcome, Shown } from '../model/case.ts';
+import { RejectedError } from '../model/contract.ts';
 
 export const PASS: Outcome = { status: 'pass' };
 

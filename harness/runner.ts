@@ -1,23 +1,25 @@
 // Runs cases on backends and records one result per (backend, case).
 // Data flows one way: suites make cases, hosts run them, reports read results.
 
-import { createRequire } from 'node:module';
-import type { Case, Outcome, Suite } from './case.ts';
-import { hasOp, RejectedError, UnsupportedError, type Backend } from './contract.ts';
-import { CrashError, TimeoutError } from './host-errors.ts';
-import { findingsFromCrash } from './diagnose.ts';
-import { chooseHost, openHosted, type HostKind } from './hosts/open.ts';
-import type { ParamSet } from './params.ts';
+import type { Case, Outcome, Suite } from '../model/case.ts';
+import { hasOp, RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
+import { CrashError, TimeoutError } from '../model/errors.ts';
+import type { ParamSet } from '../model/params.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
+import { parseSpec, type BackendSpec } from '../backends/registry.ts';
+import { captureSources, findingsFromCrash } from './hosts/crash-stderr.ts';
+import { chooseHost, openHosted, type HostKind } from './hosts/index.ts';
+import { runInfo, suiteInfo, vectorProvenance } from './run-info.ts';
 import { suiteDef } from './suites/index.ts';
-import { runInterop } from './suites/interop.ts';
-import { manifestEntry } from '../vectors/manifest.ts';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type RunInfo, type Status, type VectorProvenance } from '../reports/schema.ts';
+import type { AcrossBackendsSuite } from './suites/suite.ts';
 
 export interface RunOptions {
-  backends: string[];
-  suites: Suite[];
-  params?: ParamSet[];
+  /** Parsed specs, or spec text (parsed here, once). */
+  backends: readonly (BackendSpec | string)[];
+  suites: readonly Suite[];
+  params?: readonly ParamSet[];
   host: HostKind | 'auto';
+  /** `--shard i/n`, index 1-based. */
   shard?: { index: number; count: number };
   long?: boolean;
   timeoutMs?: number;
@@ -37,42 +39,23 @@ export function shardOf(backend: string, id: string, count: number): number {
   return h % count;
 }
 
-/** The run's environment block, shared by every command that writes results.json. */
-export function runInfo(fields: Pick<RunInfo, 'startedAt' | 'host' | 'vectors'> & Partial<Pick<RunInfo, 'argv' | 'shard' | 'suites'>>): RunInfo {
-  return {
-    startedAt: fields.startedAt,
-    finishedAt: new Date().toISOString(),
-    harnessVersion: harnessVersion(),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    host: fields.host,
-    argv: fields.argv ?? [],
-    ...(fields.shard ? { shard: fields.shard } : {}),
-    ...(fields.suites ? { suites: fields.suites } : {}),
-    vectors: fields.vectors,
-  };
-}
-
-export function harnessVersion(): string {
-  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-}
-
 export class ZeroCasesError extends Error {
   override name = 'ZeroCasesError';
 }
 
 /** Every case of the chosen suites, filtered by parameter set. */
-export function collectCases(opts: Pick<RunOptions, 'suites' | 'params' | 'long' | 'backends'>): Case[] {
+export function collectCases(opts: { suites: readonly Suite[]; params?: readonly ParamSet[]; long?: boolean; backends?: readonly string[] }): Case[] {
   const all: Case[] = [];
   for (const name of opts.suites) {
+    const d = suiteDef(name);
     // Cross-backend suites have no per-backend cases: runAcross runs them.
-    if (name === 'interop') continue;
-    const cases = suiteDef(name).cases({ long: opts.long, backends: opts.backends });
+    if (d.kind !== 'per-backend') continue;
+    const cases = d.cases({ long: opts.long, backends: opts.backends });
     if (cases.length === 0) throw new ZeroCasesError(`suite '${name}' produced zero cases: green on nothing is not a pass`);
     all.push(...cases);
   }
   const picked = opts.params ? all.filter((c) => opts.params!.includes(c.parameterSet)) : all;
-  if (picked.length === 0 && !opts.suites.includes('interop')) throw new ZeroCasesError(`no case matches --param ${opts.params?.join(',')} in suites ${opts.suites.join(',')}`);
+  if (picked.length === 0 && !opts.suites.some((n) => suiteDef(n).kind === 'across-backends')) throw new ZeroCasesError(`no case matches --param ${opts.params?.join(',')} in suites ${opts.suites.join(',')}`);
   return picked;
 }
 
@@ -102,7 +85,7 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
     else if (e instanceof CrashError) {
       outcome = { status: 'crash', reason: e.message, crash: { signal: e.signal, exitCode: e.exitCode, stderr: e.stderr } };
       // The host's own findings (ASan's report), then what glibc, a Rust panic or a language stack left on stderr.
-      crashFindings = [...(e.findings ?? []), ...findingsFromCrash(e.signal, e.stderr)];
+      crashFindings = captureSources([...(e.findings ?? []), ...findingsFromCrash(e.signal, e.stderr)]);
     }
     else if (e instanceof TimeoutError) outcome = { status: 'timeout', reason: e.message, crash: { signal: 'SIGKILL', exitCode: null, stderr: e.stderr } };
     else if (e instanceof RejectedError) outcome = { status: 'fail', reason: `backend rejected the input: ${e.message}` };
@@ -126,20 +109,20 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
 }
 
 interface Opened {
-  spec: string;
+  spec: BackendSpec;
   entry: BackendEntry;
   backend?: Backend;
   /** Why it could not be opened: every one of its cases is then an error. */
   openError?: string;
 }
 
-async function openOne(spec: string, opts: RunOptions): Promise<Opened> {
+async function openOne(spec: BackendSpec, opts: RunOptions): Promise<Opened> {
   try {
     const backend = await openHosted(spec, chooseHost(spec, opts.host), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs });
-    return { spec, backend, entry: { ...backend.describe(), id: spec, capabilities: backend.capabilities() } };
+    return { spec, backend, entry: { ...backend.describe(), id: spec.text, capabilities: backend.capabilities() } };
   } catch (e) {
-    const openError = `backend '${spec}' unavailable: ${(e as Error).message}`;
-    return { spec, openError, entry: { id: spec, name: spec, version: 'unavailable', kind: 'module', notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
+    const openError = `backend '${spec.text}' unavailable: ${(e as Error).message}`;
+    return { spec, openError, entry: { id: spec.text, name: spec.text, version: 'unavailable', kind: spec.kind.reports, notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
   }
 }
 
@@ -152,7 +135,7 @@ async function closeOne(o: Opened): Promise<void> {
 }
 
 async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>): Promise<CaseResult[]> {
-  const base = (c: Case) => ({ id: c.id, backend: o.spec, suite: c.suite, family: c.family, parameterSet: c.parameterSet, op: c.op, source: c.source });
+  const base = (c: Case) => ({ id: c.id, backend: o.spec.text, suite: c.suite, family: c.family, parameterSet: c.parameterSet, op: c.op, source: c.source });
   if (!o.backend) {
     // A backend that was asked for but cannot be opened fails every one of its cases, loudly.
     counts.error += cases.length;
@@ -172,13 +155,14 @@ async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>
 }
 
 /** Cross-backend checks: every pair of the backends that opened, one result per check. */
-async function runAcross(opened: Opened[], opts: RunOptions): Promise<CaseResult[]> {
+async function runAcross(suite: AcrossBackendsSuite, opened: Opened[], opts: RunOptions): Promise<CaseResult[]> {
   const live = opened.filter((o) => o.backend);
-  if (live.length < 2) throw new ZeroCasesError(`suite 'interop' needs at least two backends that open; have ${live.map((o) => o.spec).join(', ') || 'none'}`);
-  const bySpec = new Map(live.map((o) => [o.spec, o.backend!]));
-  const rs = await runInterop(Object.fromEntries(bySpec), {
+  if (live.length < 2) throw new ZeroCasesError(`suite '${suite.name}' needs at least two backends that open; have ${live.map((o) => o.spec.text).join(', ') || 'none'}`);
+  const bySpec = new Map(live.map((o) => [o.spec.text, o.backend!]));
+  const rs = await suite.run(Object.fromEntries(bySpec), {
     params: opts.params,
     afterCheck: async (r) => {
+      if (r.crash) r.findings = captureSources([...(r.findings ?? []), ...findingsFromCrash(r.crash.signal, r.crash.stderr)]);
       for (const spec of r.backends) {
         const f = (await bySpec.get(spec)?.drainFindings?.()) ?? [];
         if (f.length) r.findings = [...(r.findings ?? []), ...f];
@@ -192,7 +176,7 @@ async function runAcross(opened: Opened[], opts: RunOptions): Promise<CaseResult
         id: r.id,
         // The id names both backends; the result is filed under the culprit or the first.
         backend: r.culprit ?? r.backends[0],
-        suite: 'interop',
+        suite: suite.name,
         family: r.family,
         parameterSet: r.parameterSet,
         op: r.op,
@@ -206,23 +190,16 @@ async function runAcross(opened: Opened[], opts: RunOptions): Promise<CaseResult
     });
 }
 
-export function vectorProvenance(suites: readonly Suite[]): VectorProvenance[] {
-  const files = [...new Set(suites.flatMap((s) => suiteDef(s).vectorFiles))];
-  return files.map((f) => {
-    const e = manifestEntry(f);
-    return { source: e.source, repo: e.repo, commit: e.commit, file: e.file, sha256: e.sha256 };
-  });
-}
-
 export async function runConformance(opts: RunOptions): Promise<Results> {
   const startedAt = new Date().toISOString();
-  const cases = collectCases(opts);
+  const specs = opts.backends.map((b) => (typeof b === 'string' ? parseSpec(b) : b));
+  const cases = collectCases({ ...opts, backends: specs.map((s) => s.text) });
   const tally = new Map<string, Record<Status, number>>();
-  const perBackend = opts.backends.map((spec) => ({
+  const perBackend = specs.map((spec) => ({
     spec,
-    cases: opts.shard ? cases.filter((c) => shardOf(spec, c.id, opts.shard!.count) === opts.shard!.index - 1) : cases,
+    cases: opts.shard ? cases.filter((c) => shardOf(spec.text, c.id, opts.shard!.count) === opts.shard!.index - 1) : cases,
   }));
-  const total = new Map(perBackend.map((p) => [p.spec, p.cases.length]));
+  const total = new Map(perBackend.map((p) => [p.spec.text, p.cases.length]));
   const tick = opts.progress
     ? setInterval(() => {
         const line = [...tally]
@@ -242,12 +219,15 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
     const per = await Promise.all(
       perBackend.map((p, i) => {
         const counts = { pass: 0, fail: 0, skip: 0, crash: 0, timeout: 0, error: 0 };
-        tally.set(p.spec, counts);
+        tally.set(p.spec.text, counts);
         return runCases(opened[i]!, p.cases, counts);
       }),
     );
     results.push(...per.flat());
-    if (opts.suites.includes('interop')) results.push(...(await runAcross(opened, opts)));
+    for (const name of opts.suites) {
+      const d = suiteDef(name);
+      if (d.kind === 'across-backends') results.push(...(await runAcross(d, opened, opts)));
+    }
   } finally {
     if (tick) clearInterval(tick);
     await Promise.all(opened.map(closeOne));
@@ -259,10 +239,7 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
       host: opts.host,
       argv: opts.argv,
       shard: opts.shard,
-      suites: opts.suites.map((s) => {
-        const d = suiteDef(s);
-        return { name: d.name, title: d.title, ...(d.notes?.length ? { notes: [...d.notes] } : {}) };
-      }),
+      suites: opts.suites.map((s) => suiteInfo(s, results.filter((r) => r.suite === s))),
       vectors: vectorProvenance(opts.suites),
     }),
     backends: opened.map((o) => o.entry),

@@ -1,7 +1,7 @@
 // The summary printed at the end of a run: one row per backend × family.
 
-import type { CaseResult, Results, Status } from './schema.ts';
-import { STATUSES } from './schema.ts';
+import type { CaseResult, Results, Status } from '../model/results.ts';
+import { STATUSES } from '../model/results.ts';
 
 /** `known` marks failures a baseline accepts: a row failing only those reads KNOWN. */
 export function summaryTable(results: Results, known: (c: CaseResult) => boolean = () => false): string {

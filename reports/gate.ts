@@ -6,8 +6,7 @@
 //   3  strict mode and skips present (and nothing worse)
 
 import { readFile } from 'node:fs/promises';
-import { STATUSES, type CaseResult, type Results } from './schema.ts';
-import { gateStatus, isGateFailure, type GateStatus } from './text.ts';
+import { gateStatus, isGateFailure, STATUSES, type CaseResult, type GateStatus, type Results } from '../model/results.ts';
 
 export const BASELINE_SCHEMA = 'pqc-harness/baseline@1';
 

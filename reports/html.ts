@@ -9,15 +9,14 @@
 // (`data-status`, `data-status-count`) and matrix cells (`data-backend`,
 // `data-param`, `data-suite`, one `data-<status>` per status, `data-verdict`).
 
-import { ALL_PARAMS } from '../harness/params.ts';
-import { SUITES } from '../harness/case.ts';
-import type { Shown } from '../harness/case.ts';
-import { RESULTS_SCHEMA, STATUSES, type CaseResult, type Finding, type Results, type Status } from './schema.ts';
-import { evaluateGate, caseKey, type Baseline, type GateResult } from './gate.ts';
-import { fipsFor, FIPS_MAP } from './fips.ts';
-import { escapeAttr as a, escapeMarkup as h, isGateFailure, naturalCompare, shortValue } from './text.ts';
-import { groupCauses } from '../harness/diagnose.ts';
-import { benchSection, type Bench } from './bench.ts';
+import { ALL_PARAMS } from '../model/params.ts';
+import type { FipsRef, Shown } from '../model/case.ts';
+import type { Bench } from '../model/bench.ts';
+import { groupCauses } from '../model/causes.ts';
+import { isGateFailure, RESULTS_SCHEMA, STATUSES, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
+import { evaluateGate, caseKey, EXIT, type Baseline, type GateResult } from './gate.ts';
+import { escapeAttr as a, escapeMarkup as h, naturalCompare, shortValue } from './text.ts';
+import { benchSection } from './bench.ts';
 
 export interface HtmlOptions {
   strict?: boolean;
@@ -310,6 +309,11 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
     if (c.status === 'skip') skips.push(c);
   }
 
+  // Suites in the order the run recorded them; any other (an older results.json) after them.
+  const SUITES = [...(run.suites ?? []).map((x) => x.name), ...[...suitesSeen].filter((x) => !(run.suites ?? []).some((y) => y.name === x))];
+  const fipsOf = new Map<string, FipsRef>();
+  for (const su of run.suites ?? []) for (const f of su.fips ?? []) fipsOf.set(`${su.name}\u0000${f.family}`, f);
+  const fipsFor = (suite: string, family: string): FipsRef | undefined => fipsOf.get(`${suite}\u0000${family}`);
   const suiteOrder = SUITES.filter((x) => suitesSeen.has(x));
   const backendOrder = [...results.backends.map((b) => b.id)];
   for (const c of cells.values()) if (!backendOrder.includes(c.backend)) backendOrder.push(c.backend);
@@ -319,9 +323,9 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   };
 
   // Verdict.
-  const tested = gate.exitCode !== 2;
-  const verdictClass = !tested ? 'notrun' : gate.exitCode === 0 ? 'pass' : gate.exitCode === 3 ? 'strict' : 'fail';
-  const verdictText = !tested ? 'NOT TESTED' : gate.exitCode === 0 ? 'PASS' : gate.exitCode === 3 ? 'FAIL (strict: skips)' : 'FAIL';
+  const tested = gate.exitCode !== EXIT.usage;
+  const verdictClass = !tested ? 'notrun' : gate.exitCode === EXIT.pass ? 'pass' : gate.exitCode === EXIT.strictSkips ? 'strict' : 'fail';
+  const verdictText = !tested ? 'NOT TESTED' : gate.exitCode === EXIT.pass ? 'PASS' : gate.exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : 'FAIL';
   const durationMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
 
   const out: string[] = [];
@@ -435,7 +439,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
       for (const n of suiteNotes.get(f.suite) ?? []) out.push(`<p class="note suite-note">${h(n)}</p>`);
       lastSuite = f.suite;
     }
-    const ref = fipsFor(f.family, [...f.params][0]);
+    const ref = fipsFor(f.suite, f.family);
     const fv = verdictOf(f.counts, f.failing.every(isKnown));
     familyJson.push({ suite: f.suite, family: f.family, verdict: fv, fips: ref ? `${ref.standard} ${ref.clause}` : null, ...Object.fromEntries([...STATUSES, 'findings', 'total'].map((k) => [k, f.counts[k as keyof Counts]])) });
     out.push(
@@ -516,7 +520,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
         ['started', h(fmtDate(run.startedAt))],
         ['finished', h(fmtDate(run.finishedAt))],
         ['argv', `<code>${h(run.argv.join(' '))}</code>`],
-        ['shard', run.shard ? `${run.shard.index + 1} of ${run.shard.count}` : '—'],
+        ['shard', run.shard ? `${run.shard.index} of ${run.shard.count}` : '—'],
         ['results schema', h(results.schema)],
       ],
     ),
@@ -545,11 +549,11 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   // FIPS map.
   out.push('<section id="fips"><h2>Families and FIPS clauses</h2>');
   const present = famList.map((f) => {
-    const ref = fipsFor(f.family, [...f.params][0]);
+    const ref = fipsFor(f.suite, f.family);
     return [h(f.suite), `<code>${h(f.family)}</code>`, ref ? h(ref.standard) : '—', ref ? h(ref.clause) : '—', ref ? h(ref.what) : '—'];
   });
   out.push(present.length ? table(['suite', 'family', 'standard', 'clause', 'what it checks'], present, 'fipsmap') : '<p class="muted">No families in this run.</p>');
-  out.push(`<p class="muted">The full mapping (${FIPS_MAP.length} rules) lives in <code>reports/fips.ts</code>; section numbers follow the final FIPS 203 and FIPS 204 (August 2024).</p>`);
+  out.push('<p class="muted">Each suite declares the clauses of its families (the suite table, <code>harness/suites/</code>); the run records them in results.json. Section numbers follow the final FIPS 203 and FIPS 204 (August 2024).</p>');
   out.push('</section>');
 
   if (opts.bench) out.push(benchSection(opts.bench));

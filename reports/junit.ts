@@ -13,8 +13,8 @@
 // the byte count) and stderr is cut at 2 KiB: 20 000 crashing ML-DSA cases
 // would otherwise make a half-gigabyte file. results.json keeps everything.
 
-import type { Shown } from '../harness/case.ts';
-import type { CaseResult, Finding, Results } from './schema.ts';
+import type { Shown } from '../model/case.ts';
+import type { CaseResult, Finding, Results } from '../model/results.ts';
 import { escapeAttr, escapeMarkup, shortValue } from './text.ts';
 
 /** JUnit is for CI tabs; the full values and stderr stay in results.json. */

@@ -2,8 +2,8 @@
 // results.json from disk with validation.
 
 import { readFile } from 'node:fs/promises';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Results, type RunInfo, type VectorProvenance } from './schema.ts';
-import { assertResults } from './validate.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Results, type RunInfo, type VectorProvenance } from '../model/results.ts';
+import { assertResults } from '../model/validate.ts';
 
 function sameCase(a: CaseResult, b: CaseResult): boolean {
   return a.status === b.status;

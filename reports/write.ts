@@ -1,14 +1,16 @@
-// Writes the three views of one run into a directory: results.json (the source
-// of truth), junit.xml and index.html.
+// Writes the views of a run into a directory: results.json (the source of
+// truth), junit.xml and index.html; and bench.json with its chart bench.html.
+// Every file is written under a temporary name and renamed, so a reader never
+// sees half a file.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { isBench, type Bench } from './bench.ts';
 import { join } from 'node:path';
-import type { Results } from './schema.ts';
-import { toJUnit } from './junit.ts';
+import { isBench, type Bench } from '../model/bench.ts';
+import type { Results } from '../model/results.ts';
+import { benchHtml } from './bench.ts';
 import { toHtml, type HtmlOptions } from './html.ts';
+import { toJUnit } from './junit.ts';
 
-/** Write to a temporary name, then rename, so a reader never sees half a file. */
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, text, 'utf8');
@@ -38,4 +40,14 @@ export async function writeReports(results: Results, outDir: string, htmlOptions
   await writeAtomic(junit, toJUnit(results));
   await writeAtomic(html, toHtml(results, htmlOptions));
   return { json, junit, html };
+}
+
+/** Writes DIR/bench.json and DIR/bench.html. */
+export async function writeBench(b: Bench, outDir: string): Promise<{ json: string; html: string }> {
+  await mkdir(outDir, { recursive: true });
+  const json = join(outDir, 'bench.json');
+  const html = join(outDir, 'bench.html');
+  await writeAtomic(json, `${JSON.stringify(b, null, 2)}\n`);
+  await writeAtomic(html, benchHtml(b));
+  return { json, html };
 }

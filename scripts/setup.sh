@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
 # Idempotent set-up: everything the harness needs that a fresh clone lacks.
 # Each step is skipped when its output is already newer than its inputs.
+#   --asan   also build the AddressSanitizer build of native/ (target/asan/,
+#            about 2 minutes the first time) that `--host asan` loads. A run
+#            never builds it itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+asan=0
+for a in "$@"; do
+  case "$a" in
+    --asan) asan=1 ;;
+    *) echo "setup: unknown option $a (known: --asan)" >&2; exit 2 ;;
+  esac
+done
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci" >&2
@@ -48,11 +59,10 @@ fi
 # build/shim/libvgmark.so (valgrind per-call markers) and the seeded-fault
 # fixture build/fixture/libpqc_fault{,_asan}.so; gcc only, < 1 s, idempotent.
 echo "setup: memcheck helpers: $(bash native/fixture/build.sh)" >&2
-# The ASan build of native/ (target/asan/, ~2-3 min on 2 cores) is NOT built by
-# default: `--host asan` builds it on first use. PQC_SETUP_ASAN=1 builds it here
-# (for CI images that run the asan host).
-if [ "${PQC_SETUP_ASAN:-0}" = 1 ]; then
+if [ "$asan" = 1 ]; then
+  # cargo is incremental: a no-op in about a second when nothing changed.
   echo "setup: asan: RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address cargo build --release --locked -p pqc-native --target x86_64-unknown-linux-gnu --target-dir target/asan" >&2
   RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address cargo build --release --locked -p pqc-native --target x86_64-unknown-linux-gnu --target-dir target/asan
+  touch target/asan/x86_64-unknown-linux-gnu/release/libpqc_native.so
 fi
 # --- end memory-check helpers ------------------------------------------------

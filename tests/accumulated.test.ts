@@ -5,9 +5,9 @@ import { shake256 } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
 
 import { createNobleBackend } from '../backends/noble.ts';
-import type { Case } from '../harness/case.ts';
-import type { Backend, BackendInfo, KemApi } from '../harness/contract.ts';
-import { equalBytes } from '../harness/bytes.ts';
+import type { Case } from '../model/case.ts';
+import type { Backend, BackendInfo, KemApi } from '../model/contract.ts';
+import { equalBytes } from '../model/bytes.ts';
 import { accumulatedCases, accumulatedSuite, checkShakePrefix, KEM_DIGESTS } from '../harness/suites/accumulated.ts';
 
 const noble = createNobleBackend();

@@ -8,9 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { iqr, measure, median, quantileSorted, sampleInterleaved, sampleUntil, summarize, timed } from '../harness/bench/measure.ts';
 import { BENCH_OPS, benchOpOf, opsFor, parseOps } from '../harness/bench/ops.ts';
-import { cmdBench, evaluateGoals, runBench } from '../harness/bench/bench.ts';
+import { evaluateGoals, runBench } from '../harness/bench/bench.ts';
+import { cmdBench } from '../cli/bench.ts';
+import { parseSpec } from '../backends/registry.ts';
 import { DEFAULT_SUITES } from '../harness/suites/index.ts';
-import { BENCH_SCHEMA, benchChartSvg, benchHtml, benchSection, benchTable, fmtUs, isBench, writeBench, type Bench } from '../reports/bench.ts';
+import { benchChartSvg, benchHtml, benchSection, benchTable, fmtUs } from '../reports/bench.ts';
+import { BENCH_SCHEMA, isBench, type Bench } from '../model/bench.ts';
+import { writeBench } from '../reports/write.ts';
 
 const dirs: string[] = [];
 async function tmp(): Promise<string> {
@@ -125,7 +129,7 @@ describe('a tiny bench on noble', () => {
   let bench: Bench;
 
   it('runs and has the bench@1 shape', async () => {
-    bench = await runBench({ backends: ['noble'], params: ['ML-KEM-512', 'ML-DSA-44'], ops: ['kem.decaps', 'dsa.verify'], minTimeMs: 0, skip: ['host', 'ffi'] });
+    bench = await runBench({ backends: [parseSpec('noble')], params: ['ML-KEM-512', 'ML-DSA-44'], ops: ['kem.decaps', 'dsa.verify'], minTimeMs: 0, skip: ['host', 'ffi'] });
     expect(bench.schema).toBe(BENCH_SCHEMA);
     expect(isBench(bench)).toBe(true);
     expect(bench.results.map((r) => [r.backend, r.parameterSet, r.op])).toEqual([

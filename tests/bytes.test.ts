@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatBytes, equalBytes, firstDiff, fromHex, toHex, tryHex } from '../harness/bytes.ts';
+import { concatBytes, equalBytes, firstDiff, fromHex, toHex, tryHex } from '../model/bytes.ts';
 
 describe('hex and bytes', () => {
   it('decodes upper and lower case to the same bytes', () => {

@@ -4,8 +4,8 @@
 // checks bite.
 
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../harness/case.ts';
-import { KEM } from '../harness/params.ts';
+import type { Case } from '../model/case.ts';
+import { KEM } from '../model/params.ts';
 import { buildCctvFile, CCTV_FILES, cctvSuite, DRAFT_NOTE, MODULUS_KEYS, parseAssignments } from '../harness/suites/cctv.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVector } from '../vectors/store.ts';

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openChildBackend, type WrapperBackend } from '../harness/hosts/child-host.ts';
+import { type WrapperBackend } from '../backends/modulewrapper/client.ts';
+import { openChildBackend } from '../harness/hosts/child.ts';
 import { openProcessBackend } from '../backends/process.ts';
 import { createNobleBackend } from '../backends/noble.ts';
-import { RejectedError, UnsupportedError } from '../harness/contract.ts';
-import { CrashError, TimeoutError } from '../harness/host-errors.ts';
+import { RejectedError, UnsupportedError } from '../model/contract.ts';
+import { CrashError, TimeoutError } from '../model/errors.ts';
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

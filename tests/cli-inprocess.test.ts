@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../harness/cli.ts';
-import type { Results } from '../reports/schema.ts';
+import { main } from '../cli/main.ts';
+import type { Results } from '../model/results.ts';
 
 let out: string[] = [];
 beforeEach(() => {

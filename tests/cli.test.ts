@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../reports/schema.ts';
+import type { Results } from '../model/results.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
 const MUTANTS = resolve(import.meta.dirname, 'fixtures', 'mutants');
@@ -42,7 +42,7 @@ describe('pqc-harness run --backend noble --suite acvp', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/noble\s+acvp\s+ML-DSA-sigGen\s+941\s+0\s+139/);
 
-    const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'reports', 'results.schema.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'model', 'results.schema.json'), 'utf8'));
     const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(schema);
     expect(validate(results), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(results.run.vectors.map((v) => v.file)).toContain('acvp-server/ML-DSA-sigGen-FIPS204-tr1/prompt.json.gz');
@@ -111,10 +111,13 @@ describe('usage and input errors exit 2 with a clear message', () => {
   }, 60_000);
 
   it('backends lists availability, versions and capabilities', async () => {
-    const r = await cli(['backends', '--backend', 'noble,nope']);
+    const r = await cli(['backends', '--backend', 'noble,json-abi:/nonexistent/lib.so']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/noble: available\s+@noble\/post-quantum 0\.7\.1/);
-    expect(r.stdout).toContain('nope: NOT available');
+    expect(r.stdout).toContain('json-abi:/nonexistent/lib.so: NOT available');
+    const unknown = await cli(['backends', '--backend', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown backend 'nope'; known: noble, rust/);
   });
 
   it('vectors verify checks every pinned file', async () => {

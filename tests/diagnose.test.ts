@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { findingsFromCrash, groupCauses } from '../harness/diagnose.ts';
-import { encodeFrame } from '../harness/modulewrapper/codec.ts';
-import { ValgrindXmlParser, toFinding, type VgError } from '../harness/memcheck/valgrind-xml.ts';
+import { findingsFromCrash } from '../harness/hosts/crash-stderr.ts';
+import { groupCauses } from '../model/causes.ts';
+import { encodeFrame } from '../backends/modulewrapper/codec.ts';
+import { ValgrindXmlParser, toFinding, type VgError } from '../harness/hosts/valgrind-xml.ts';
 import { pythonArgv } from '../backends/python.ts';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results } from '../reports/schema.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results } from '../model/results.ts';
 
 const SEEDBUG_STDERR = `munmap_chunk(): invalid pointer
 Fatal Python error: Aborted
@@ -135,8 +136,9 @@ describe('diagnoses', () => {
     const a = groupCauses(r)[0]!.answers!;
     expect(a).toMatchObject({ backend: 'noble', sameLibrary: false, passed: 1 });
     expect(a.text).toMatch(/library's own answers are unchecked/);
-    const alone = groupCauses(run([backend('twin', { kind: 'python' })], [kase('a', 'twin', crashWith([], 'free(): invalid pointer\n'))]));
-    // No finding recorded (an older results.json) but a Python backend and glibc's line: recognised from the crash's stderr.
+    const stderr = 'free(): invalid pointer\n';
+    const alone = groupCauses(run([backend('twin', { kind: 'python' })], [kase('a', 'twin', crashWith(findingsFromCrash('SIGABRT', stderr), stderr))]));
+    // No Python frame on stderr, but a Python backend and glibc's line: still the ctypes mistake.
     expect(alone[0]!.diagnosis?.id).toBe('ctypes-c_char_p-owned-free');
     expect(alone[0]!.answers?.text).toMatch(/^No other binding of this library ran these cases/);
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { STATUSES, type Results } from '../reports/schema.ts';
+import { STATUSES, type Results } from '../model/results.ts';
 import { writeReports } from '../reports/write.ts';
 import { kase, mixedRun, results } from './report-fixtures.ts';
 

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { createNobleBackend } from '../backends/noble.ts';
-import { CrashError } from '../harness/host-errors.ts';
-import { RejectedError, type Backend, type DsaApi, type KemApi } from '../harness/contract.ts';
+import { CrashError } from '../model/errors.ts';
+import { RejectedError, type Backend, type DsaApi, type KemApi } from '../model/contract.ts';
 import { interopSuite, runInterop, type InteropResult } from '../harness/suites/interop.ts';
 
 import { nobleWith } from './fixtures/mutants/wrap.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RejectedError, UnsupportedError, type Backend } from '../harness/contract.ts';
+import { RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { DEFAULT_RUST_LIBRARY } from '../backends/rust.ts';
 import { openJsonAbiBackend } from '../backends/json-abi.ts';
 

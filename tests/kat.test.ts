@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { createNobleBackend } from '../backends/noble.ts';
-import { toHex } from '../harness/bytes.ts';
-import type { Backend } from '../harness/contract.ts';
+import { toHex } from '../model/bytes.ts';
+import type { Backend } from '../model/contract.ts';
 import { dsaKatEntry, katCases, KAT_SHA256, kemKatEntry, NistKatDrbg, sha256Hex } from '../harness/suites/kat.ts';
 
 const noble = createNobleBackend();

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RejectedError, UnsupportedError } from '../harness/contract.ts';
-import { DSA, KEM, isDsaParam, isKemParam, type DsaParam, type KemParam } from '../harness/params.ts';
+import { RejectedError, UnsupportedError } from '../model/contract.ts';
+import { DSA, KEM, isDsaParam, isKemParam, type DsaParam, type KemParam } from '../model/params.ts';
 import { layoutForVersion, openLiboqsBackend, resolveLiboqsPath, type LiboqsBackend } from '../backends/liboqs.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));

@@ -9,13 +9,14 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ValgrindXmlParser, classify, parseElement, toFinding, type VgRecord } from '../harness/memcheck/valgrind-xml.ts';
-import { ValgrindCollector, VGMARK_LIB } from '../harness/memcheck/valgrind-host.ts';
-import { parseAsanReports, parseAsanFrame, classifyAsan } from '../harness/memcheck/asan.ts';
-import { EXPECTED, TOOLS, fixturesMissing, judgeCell, matrixTable, runFaultMatrix } from '../harness/selftest/faults.ts';
-import { FAULTS } from './fixtures/fault-backend.ts';
+import { ValgrindXmlParser, classify, parseElement, toFinding, type VgRecord } from '../harness/hosts/valgrind-xml.ts';
+import { ValgrindCollector, VGMARK_LIB } from '../harness/hosts/valgrind.ts';
+import { parseAsanReports, parseAsanFrame, classifyAsan } from '../harness/hosts/asan.ts';
+import { EXPECTED, TOOLS, fixturesMissing, judgeCell, runFaultMatrix } from '../harness/selftest/faults.ts';
+import { matrixTable } from '../cli/selftest.ts';
+import { FAULTS } from '../harness/selftest/fault-backend.ts';
 import { runConformance } from '../harness/runner.ts';
-import { assertResults } from '../reports/validate.ts';
+import { assertResults } from '../model/validate.ts';
 import { DEFAULT_RUST_LIBRARY } from '../backends/rust.ts';
 
 // ---- hand-written valgrind XML (protocol 4) ---------------------------------

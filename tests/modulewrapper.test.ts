@@ -1,13 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, ProtocolError, encodeFrame, textOf } from '../harness/modulewrapper/codec.ts';
+import { FrameDecoder, ProtocolError, encodeFrame, textOf } from '../backends/modulewrapper/codec.ts';
 import {
   DESCRIBE_COMMAND, ERROR_MARKER, OP_WIRES, WIRE_BY_OP, buildConfig, capabilitiesOf, decodeError, encodeError,
   isErrorResponse, parseConfig, routeFor,
-} from '../harness/modulewrapper/commands.ts';
-import { serveModuleWrapper, servedBackend } from '../harness/modulewrapper/server.ts';
-import { handleRequest } from '../harness/modulewrapper/commands.ts';
-import { RejectedError, UnsupportedError, type Capabilities } from '../harness/contract.ts';
+} from '../backends/modulewrapper/commands.ts';
+import { serveModuleWrapper, servedBackend } from '../backends/modulewrapper/server.ts';
+import { handleRequest } from '../backends/modulewrapper/commands.ts';
+import { RejectedError, UnsupportedError, type Capabilities } from '../model/contract.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { splitCommand } from '../backends/process.ts';
 

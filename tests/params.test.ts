@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DSA, DSA_PARAMS, HASH_ALGS, KEM, KEM_PARAMS, isParamSet } from '../harness/params.ts';
+import { DSA, DSA_PARAMS, HASH_ALGS, KEM, KEM_PARAMS, isParamSet } from '../model/params.ts';
 
 // Sizes recomputed from the FIPS formulas, independently of the table.
 describe('parameter table', () => {

@@ -7,10 +7,10 @@ import { shake256 } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
 
 import { createNobleBackend } from '../backends/noble.ts';
-import { equalBytes } from '../harness/bytes.ts';
-import type { Outcome } from '../harness/case.ts';
-import type { Backend } from '../harness/contract.ts';
-import { CrashError } from '../harness/host-errors.ts';
+import { equalBytes } from '../model/bytes.ts';
+import type { Outcome } from '../model/case.ts';
+import type { Backend } from '../model/contract.ts';
+import { CrashError } from '../model/errors.ts';
 import { DSA_PROPERTIES, KEM_PROPERTIES, checkProperty, propertyCases, propertySeed, propertySuite } from '../harness/suites/property.ts';
 
 import { nobleWith as mutant } from './fixtures/mutants/wrap.ts';

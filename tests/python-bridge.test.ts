@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RejectedError, UnsupportedError, type Backend } from '../harness/contract.ts';
+import { RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { runConformance } from '../harness/runner.ts';
 import { openPythonBackend, pythonArgv } from '../backends/python.ts';
 import { createNobleBackend } from '../backends/noble.ts';
-import { isOwnProcessSpec } from '../backends/registry.ts';
-import { chooseHost } from '../harness/hosts/open.ts';
+import { parseSpec } from '../backends/registry.ts';
+import { chooseHost } from '../harness/hosts/index.ts';
 
 const LIB = fileURLToPath(new URL('../target/release/libpqc_native.so', import.meta.url));
 const bytes = (n: number, fill = 0): Uint8Array => new Uint8Array(n).fill(fill);
@@ -47,9 +47,9 @@ describe('python backend (ctypes bridge over the JSON ABI)', () => {
   });
 
   it('is its own process: the child host opens it directly (a crash stays a crash)', () => {
-    expect(isOwnProcessSpec('python')).toBe(true);
-    expect(isOwnProcessSpec('python-seedbug')).toBe(true);
-    expect(chooseHost('python', 'auto')).toBe('child');
+    expect(parseSpec('python').kind.ownProcess).toBe(true);
+    expect(parseSpec('python-seedbug').kind.ownProcess).toBe(true);
+    expect(chooseHost(parseSpec('python'), 'auto')).toBe('child');
     expect(pythonArgv({ python: '/usr/bin/python3' })).toEqual(['/usr/bin/python3', '-u', expect.stringMatching(/backends\/python\/pqc_bridge\.py$/)]);
   });
 

@@ -1,6 +1,8 @@
 // Synthetic Results for the report tests: a small builder, no backends needed.
 
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Results } from '../reports/schema.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Results } from '../model/results.ts';
+import { suiteInfo } from '../harness/run-info.ts';
+import { SUITE_NAMES } from '../harness/suites/index.ts';
 
 export function backend(id: string, over: Partial<BackendEntry> = {}): BackendEntry {
   return {
@@ -43,6 +45,8 @@ export function results(cases: CaseResult[], over: Partial<Results> = {}): Resul
       platform: 'linux-x64',
       host: 'child',
       argv: ['run', '--backend', ids.join(',')],
+      // As the runner records them: each suite that ran, with the FIPS clauses of its families.
+      suites: [...new Set(cases.map((c) => c.suite))].filter((s) => SUITE_NAMES.includes(s)).map((s) => suiteInfo(s, cases.filter((c) => c.suite === s))),
       vectors: [
         { source: 'NIST ACVP-Server', repo: 'usnistgov/ACVP-Server', commit: '975de31eb83d87039ec88934fdc47d8c312b892d', file: 'acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json', sha256: 'ab'.repeat(32) },
       ],

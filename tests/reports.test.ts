@@ -5,15 +5,19 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summarize, type CaseResult, type Results } from '../reports/schema.ts';
+import { summarize, type CaseResult, type Results } from '../model/results.ts';
 import { toJUnit } from '../reports/junit.ts';
 import { toHtml } from '../reports/html.ts';
 import { mergeResults, readResults } from '../reports/merge.ts';
 import { writeReports } from '../reports/write.ts';
 import { BASELINE_SCHEMA, baselineFrom, evaluateGate, parseBaseline, readBaseline, type Baseline } from '../reports/gate.ts';
-import { fipsFor } from '../reports/fips.ts';
-import { groupCauses, sanitizeText, shortValue } from '../reports/text.ts';
+import { groupCauses } from '../model/causes.ts';
+import { sanitizeText } from '../model/text.ts';
+import { shortValue } from '../reports/text.ts';
 import { kase, mixedRun, results } from './report-fixtures.ts';
+import { suiteDef } from '../harness/suites/index.ts';
+import { fipsOf } from '../harness/suites/suite.ts';
+import { suiteInfo } from '../harness/run-info.ts';
 import { parseXml, walk, type XmlElement } from './xml-check.ts';
 
 function elements(root: XmlElement, name: string): XmlElement[] {
@@ -335,7 +339,7 @@ describe('evaluateGate', () => {
 describe('helpers', () => {
   it('groups failures by finding, crash or reason', () => {
     const r = mixedRun();
-    const causes = groupCauses(r.cases);
+    const causes = groupCauses(r);
     expect(causes.map((c) => c.cases.length)).toEqual([2, 1, 1, 1, 1]);
     expect(causes[0]!.frames).toBe('free ← pqc_free_string ← ffi_call');
     expect(summarize(causes.flatMap((c) => c.cases)).pass).toBe(1); // the leak-only pass
@@ -347,17 +351,29 @@ describe('helpers', () => {
     expect(sanitizeText('\x1b[1;31mred\x1b[0m\u0000')).toBe('red\ufffd');
   });
 
-  it('maps every family to a FIPS clause', () => {
-    const families: [string, string][] = [
-      ['ML-KEM-keyGen', 'FIPS 203'], ['ML-KEM-encapDecap', 'FIPS 203'], ['ML-DSA-keyGen', 'FIPS 204'], ['ML-DSA-sigGen', 'FIPS 204'], ['ML-DSA-sigVer', 'FIPS 204'],
-      ['mlkem_768_encaps', 'FIPS 203'], ['mlkem_512_keygen_seed', 'FIPS 203'], ['mlkem_1024_semi_expanded_decaps', 'FIPS 203'], ['mlkem_768', 'FIPS 203'],
-      ['mldsa_44_sign_seed', 'FIPS 204'], ['mldsa_65_sign_noseed', 'FIPS 204'], ['mldsa_87_verify', 'FIPS 204'],
-      ['cctv-strcmp', 'FIPS 203'], ['cctv-unluckysample', 'FIPS 203'], ['cctv-modulus', 'FIPS 203'], ['cctv-intermediate', 'FIPS 203'],
+  it('maps every family to a FIPS clause through its suite', () => {
+    const families: [suite: string, family: string, standard: string][] = [
+      ['acvp', 'ML-KEM-keyGen', 'FIPS 203'], ['acvp', 'ML-KEM-encapDecap', 'FIPS 203'], ['acvp', 'ML-DSA-keyGen', 'FIPS 204'], ['acvp', 'ML-DSA-sigGen', 'FIPS 204'], ['acvp', 'ML-DSA-sigVer', 'FIPS 204'],
+      ['wycheproof', 'mlkem_768_encaps', 'FIPS 203'], ['wycheproof', 'mlkem_512_keygen_seed', 'FIPS 203'], ['wycheproof', 'mlkem_1024_semi_expanded_decaps', 'FIPS 203'], ['wycheproof', 'mlkem_768', 'FIPS 203'],
+      ['wycheproof', 'mldsa_44_sign_seed', 'FIPS 204'], ['wycheproof', 'mldsa_65_sign_noseed', 'FIPS 204'], ['wycheproof', 'mldsa_87_verify', 'FIPS 204'],
+      ['cctv', 'cctv-strcmp', 'FIPS 203'], ['cctv', 'cctv-unluckysample', 'FIPS 203'], ['cctv', 'cctv-modulus', 'FIPS 203'], ['cctv', 'cctv-intermediate', 'FIPS 203'],
+      ['accumulated', 'ML-KEM-accumulated-100', 'FIPS 203'], ['accumulated', 'ML-DSA-accumulated-10000', 'FIPS 204'],
     ];
-    for (const [f, std] of families) expect(fipsFor(f)?.standard, f).toBe(std);
-    expect(fipsFor('mlkem_768_encaps')!.clause).toMatch(/§7\.2/);
-    expect(fipsFor('cctv-accumulated', 'ML-DSA-65')!.clause).toMatch(/Alg\. 6–8/);
-    expect(fipsFor('roundtrip', 'ML-KEM-512')!.standard).toBe('FIPS 203');
+    for (const [suite, f, std] of families) expect(fipsOf(suiteDef(suite).fips, f)?.standard, f).toBe(std);
+    expect(fipsOf(suiteDef('wycheproof').fips, 'mlkem_768_encaps')!.clause).toMatch(/§7\.2/);
+    expect(fipsOf(suiteDef('accumulated').fips, 'nist-kat', 'ML-DSA-65')!.standard).toBe('FIPS 204');
+    expect(fipsOf(suiteDef('property').fips, 'roundtrip', 'ML-KEM-512')!.standard).toBe('FIPS 203');
+    expect(suiteDef('selftest').fips).toEqual([]);
+  });
+
+  it('records the FIPS clause of each family that ran in results.json, and the report shows it from there', () => {
+    const info = suiteInfo('acvp', [{ family: 'ML-KEM-keyGen', parameterSet: 'ML-KEM-768' }, { family: 'ML-KEM-keyGen', parameterSet: 'ML-KEM-512' }]);
+    expect(info.fips).toEqual([{ family: 'ML-KEM-keyGen', standard: 'FIPS 203', clause: expect.stringMatching(/Algorithm 16/), what: expect.any(String) }]);
+    const r = results([kase({ suite: 'acvp', family: 'ML-KEM-keyGen' })]);
+    r.run.suites = [info];
+    expect(toHtml(r)).toContain('Algorithm 16 ML-KEM.KeyGen_internal');
+    r.run.suites = [];
+    expect(toHtml(r)).toContain('no FIPS mapping');
   });
 });
 

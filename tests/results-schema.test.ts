@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { SUITES } from '../harness/case.ts';
-import { ALL_OPS, type BackendKind } from '../harness/contract.ts';
-import { ALL_PARAMS, HASH_ALG_NAMES } from '../harness/params.ts';
-import { RESULTS_SCHEMA, STATUSES, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../reports/schema.ts';
-import { assertResults, validateResults } from '../reports/validate.ts';
+import { SUITE_NAMES } from '../harness/suites/index.ts';
+import { ALL_OPS, type BackendKind } from '../model/contract.ts';
+import { ALL_PARAMS, HASH_ALG_NAMES } from '../model/params.ts';
+import { RESULTS_SCHEMA, STATUSES, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
+import { assertResults, validateResults } from '../model/validate.ts';
 import { mixedRun, results } from './report-fixtures.ts';
 
-const schema = JSON.parse(readFileSync(new URL('../reports/results.schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(readFileSync(new URL('../model/results.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 const validate = ajv.compile(schema);
 
@@ -35,7 +35,7 @@ const FIELDS = {
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],
   },
   finding: { all: ['tool', 'kind', 'message', 'frames'], required: ['tool', 'kind', 'message', 'frames'] },
-  frame: { all: ['fn', 'obj', 'file', 'line'], required: ['fn'] },
+  frame: { all: ['fn', 'obj', 'file', 'line', 'source'], required: ['fn'] },
   vectorProvenance: { all: ['source', 'repo', 'commit', 'file', 'sha256'], required: ['source', 'repo', 'commit', 'file', 'sha256'] },
   summary: { all: ['pass', 'fail', 'skip', 'crash', 'timeout', 'error', 'findings'], required: ['pass', 'fail', 'skip', 'crash', 'timeout', 'error', 'findings'] },
 } as const;
@@ -63,7 +63,7 @@ const typeChecks: Checks = [true, true, true, true, true, true, true, true, true
 /** A document using every optional field. */
 function fullDoc(): Results {
   const r = mixedRun();
-  r.run.shard = { index: 0, count: 2 };
+  r.run.shard = { index: 1, count: 2 };
   r.backends[0]!.library = { path: '/lib/libpqc.so', sha256: 'cd'.repeat(32) };
   r.backends[0]!.notes = ['emulates signMu'];
   r.backends[0]!.capabilities.preHash = { 'ML-DSA-65': ['SHA2-512', 'SHAKE-256'] };
@@ -103,7 +103,7 @@ describe('results.schema.json', () => {
   it('has the enums of the runtime tables and the TypeScript unions', () => {
     const d = schema.$defs;
     expect(d.status.enum).toEqual([...STATUSES]);
-    expect(d.suite.enum).toEqual([...SUITES]);
+    expect(d.suite.enum).toEqual([...SUITE_NAMES]);
     expect(d.paramSet.enum).toEqual([...ALL_PARAMS]);
     expect(d.op.enum).toEqual([...ALL_OPS]);
     expect(d.hashAlg.enum).toEqual([...HASH_ALG_NAMES]);

@@ -1,7 +1,7 @@
 // Runs cases straight through the runner's own classification, without a host.
 
-import type { Case } from '../harness/case.ts';
-import type { Backend } from '../harness/contract.ts';
+import type { Case } from '../model/case.ts';
+import type { Backend } from '../model/contract.ts';
 import { runCase, type RunPart } from '../harness/runner.ts';
 
 export type Ran = RunPart & { id: string };

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ALL_OPS, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi } from '../harness/contract.ts';
-import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam } from '../harness/params.ts';
+import { ALL_OPS, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi } from '../model/contract.ts';
+import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam } from '../model/params.ts';
 import { DEFAULT_RUST_LIBRARY, benchNs, loadBufferAbi, openRustBackend } from '../backends/rust.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));

@@ -10,10 +10,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { causesText, groupCauses } from '../harness/diagnose.ts';
+import { groupCauses } from '../model/causes.ts';
+import { causesText } from '../reports/causes-text.ts';
 import { runConformance } from '../harness/runner.ts';
 import { toHtml } from '../reports/html.ts';
-import type { CaseResult, Results } from '../reports/schema.ts';
+import type { CaseResult, Results } from '../model/results.ts';
 
 const LIB = fileURLToPath(new URL('../target/release/libpqc_native.so', import.meta.url));
 /** Contract ops whose bridge call goes through a JSON-returning function of the library. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../reports/schema.ts';
+import type { Results } from '../model/results.ts';
 import { shardOf } from '../harness/runner.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');

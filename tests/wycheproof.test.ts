@@ -4,10 +4,10 @@
 // checks bite (each mutant fails a non-empty set made only of the expected cases).
 
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../harness/case.ts';
-import { RejectedError, UnsupportedError, type Op } from '../harness/contract.ts';
+import type { Case } from '../model/case.ts';
+import { RejectedError, UnsupportedError, type Op } from '../model/contract.ts';
 import { expectRejected } from '../harness/judge.ts';
-import { DSA_PARAMS, KEM, KEM_PARAMS, type KemParam } from '../harness/params.ts';
+import { DSA_PARAMS, KEM, KEM_PARAMS, type KemParam } from '../model/params.ts';
 import { buildWycheproofFile, WYCHEPROOF_FILES, wycheproofSuite } from '../harness/suites/wycheproof.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVectorJson } from '../vectors/store.ts';

@@ -1,7 +1,7 @@
 // Typed, located access to fields of a vector file. Every error names the file,
 // the tgId/tcId (or line) and the field, so a bad vector is found in seconds.
 
-import { tryHex } from '../harness/bytes.ts';
+import { tryHex } from '../model/bytes.ts';
 
 export interface Where {
   file: string;

@@ -11,19 +11,17 @@
 // Exit codes: 0 measured; 2 usage error or nothing could be measured.
 
 import { cpus, loadavg, totalmem } from 'node:os';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { BENCH_SCHEMA, benchTable, writeBench, type Bench, type BenchBackend, type BenchGoal, type BenchResult, type ConformanceRun, type FfiOverhead, type HarnessOverhead, type HostOverhead } from '../../reports/bench.ts';
-import { DEFAULT_BACKENDS, BACKEND_KINDS, specKind } from '../../backends/registry.ts';
-import type { Suite } from '../case.ts';
-import type { Backend } from '../contract.ts';
-import { openHosted, type HostOptions } from '../hosts/open.ts';
-import { ALL_PARAMS, isParamSet, type ParamSet } from '../params.ts';
-import { harnessVersion } from '../runner.ts';
+import { BENCH_SCHEMA, type Bench, type BenchBackend, type BenchGoal, type BenchResult, type ConformanceRun, type FfiOverhead, type HarnessOverhead, type HostOverhead } from '../../model/bench.ts';
+import { DEFAULT_BACKENDS, type BackendSpec } from '../../backends/registry.ts';
+import type { Suite } from '../../model/case.ts';
+import type { Backend } from '../../model/contract.ts';
+import { openHosted, type HostOptions } from '../hosts/index.ts';
+import { ALL_PARAMS, type ParamSet } from '../../model/params.ts';
+import { harnessVersion } from '../run-info.ts';
 import { DEFAULT_SUITES } from '../suites/index.ts';
 import { measureFfiOverhead } from './ffi.ts';
 import { measure, round3, summarize } from './measure.ts';
-import { BENCH_OPS, NotOfferedError, opsFor, parseOps, prepareOp, type BenchOp } from './ops.ts';
+import { NotOfferedError, opsFor, prepareOp, type BenchOp } from './ops.ts';
 import { measureConformanceRun, measureHarnessOverhead, measureHostOverhead, type Skip } from './overhead.ts';
 
 export const DEFAULT_MIN_TIME_MS = 400;
@@ -40,12 +38,8 @@ export const SINGLE_OP_SUITES: readonly Suite[] = ['acvp', 'wycheproof', 'cctv']
 export const SKIPPABLE = ['ffi', 'host', 'default-run'] as const;
 type Skippable = (typeof SKIPPABLE)[number];
 
-export const BENCH_USAGE = `pqc-harness bench [--backend ${DEFAULT_BACKENDS.join(',')}] [--param ML-KEM-768,...]
-                  [--op keygen,encaps,decaps,sign,verify] [--out reports/out]
-                  [--min-time-ms ${DEFAULT_MIN_TIME_MS}] [--rounds 5] [--skip ffi,host,default-run] [--conformance] [--liboqs PATH]`;
-
 export interface BenchOptions {
-  backends: string[];
+  backends: BackendSpec[];
   params: ParamSet[];
   ops: BenchOp[];
   /** Sampling time per measurement (each side of an interleaved comparison gets about this much). */
@@ -58,14 +52,6 @@ export interface BenchOptions {
   liboqs?: string;
   argv?: string[];
   progress?: (line: string) => void;
-}
-
-class BenchUsageError extends Error {
-  override name = 'UsageError';
-}
-
-function list(v: string | undefined, fallback: readonly string[]): string[] {
-  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback];
 }
 
 function machine(): Bench['run']['machine'] {
@@ -100,17 +86,20 @@ export async function runBench(opts: BenchOptions): Promise<Bench> {
   // Each backend is opened in process once and kept open to the end: the
   // host and harness steps reuse it (liboqs cannot be opened twice in one process).
   const open = new Map<string, Backend>();
+  const specOf = new Map<string, BackendSpec>();
   try {
     // 1. In-process op times, per backend.
-    for (const spec of opts.backends) {
+    for (const backendSpec of opts.backends) {
+      const spec = backendSpec.text;
       let b: Backend;
       try {
-        b = await openHosted(spec, 'inproc', hostOptions);
+        b = await openHosted(backendSpec, 'inproc', hostOptions);
       } catch (e) {
         skipped.push({ backend: spec, what: 'everything', reason: `cannot open: ${(e as Error).message}` });
         continue;
       }
       open.set(spec, b);
+      specOf.set(spec, backendSpec);
       const d = b.describe();
       backends.push({ id: spec, name: d.name, version: d.version });
       for (const ps of opts.params) {
@@ -142,7 +131,7 @@ export async function runBench(opts: BenchOptions): Promise<Bench> {
     if (!skip.has('host')) {
       for (const [spec, b] of open) {
         try {
-          const r = await measureHostOverhead(spec, b, { params: opts.params, ops: opts.ops, minTimeMs: opts.minTimeMs, rounds: opts.rounds, hostOptions, progress });
+          const r = await measureHostOverhead(specOf.get(spec)!, b, { params: opts.params, ops: opts.ops, minTimeMs: opts.minTimeMs, rounds: opts.rounds, hostOptions, progress });
           hostOverhead.push(...r.rows);
           skipped.push(...r.skipped);
         } catch (e) {
@@ -224,79 +213,4 @@ export function evaluateGoals(b: Bench, allParams = true): BenchGoal[] {
     met: c && full ? c.wallMs <= 120_000 : null,
   });
   return goals;
-}
-
-/** `pqc-harness bench`: parses its own flags (harness/cli.ts hands over the rest of argv). */
-export async function cmdBench(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        backend: { type: 'string' },
-        param: { type: 'string' },
-        op: { type: 'string' },
-        out: { type: 'string', default: 'reports/out' },
-        'min-time-ms': { type: 'string' },
-        rounds: { type: 'string' },
-        skip: { type: 'string' },
-        conformance: { type: 'boolean', default: false },
-        liboqs: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    console.error(`pqc-harness bench: ${(e as Error).message}\n\n${BENCH_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(BENCH_USAGE);
-    return 0;
-  }
-  let opts: BenchOptions;
-  try {
-    const backends = list(values.backend, DEFAULT_BACKENDS);
-    for (const b of backends) {
-      if (!BACKEND_KINDS.some((k) => specKind(k.spec) === specKind(b))) throw new BenchUsageError(`unknown backend '${b}'; known: ${BACKEND_KINDS.map((k) => k.spec).join(', ')}`);
-    }
-    const params = list(values.param, ALL_PARAMS);
-    for (const p of params) if (!isParamSet(p)) throw new BenchUsageError(`unknown parameter set '${p}'`);
-    let ops: BenchOp[];
-    try {
-      ops = values.op ? parseOps(list(values.op, [])) : [...BENCH_OPS];
-    } catch (e) {
-      throw new BenchUsageError((e as Error).message);
-    }
-    const minTimeMs = values['min-time-ms'] === undefined ? DEFAULT_MIN_TIME_MS : Number(values['min-time-ms']);
-    if (!Number.isFinite(minTimeMs) || minTimeMs < 0) throw new BenchUsageError(`--min-time-ms expects a number >= 0, got '${values['min-time-ms']}'`);
-    const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
-    if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) throw new BenchUsageError(`--rounds expects an integer >= 1, got '${values.rounds}'`);
-    const skip = list(values.skip, []);
-    for (const s of skip) if (!(SKIPPABLE as readonly string[]).includes(s)) throw new BenchUsageError(`--skip expects ${SKIPPABLE.join(', ')}, got '${s}'`);
-    opts = {
-      backends,
-      params: params as ParamSet[],
-      ops,
-      minTimeMs,
-      rounds,
-      skip: skip as Skippable[],
-      conformance: values.conformance,
-      liboqs: values.liboqs,
-      argv: ['bench', ...args],
-      progress: (line) => process.stderr.write(`${line}\n`),
-    };
-  } catch (e) {
-    console.error(`pqc-harness bench: ${(e as Error).message}\n\n${BENCH_USAGE}`);
-    return 2;
-  }
-  const bench = await runBench(opts);
-  const files = await writeBench(bench, resolve(values.out));
-  console.log(benchTable(bench));
-  console.log(`\nwrote ${files.json}\n      ${files.html}`);
-  if (bench.results.length === 0) {
-    console.error('pqc-harness bench: nothing was measured');
-    return 2;
-  }
-  return 0;
 }

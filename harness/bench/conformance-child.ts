@@ -10,8 +10,8 @@
 // not node's or tsx's start-up.
 
 import { collectCases, runConformance } from '../runner.ts';
-import type { Suite } from '../case.ts';
-import type { ParamSet } from '../params.ts';
+import type { Suite } from '../../model/case.ts';
+import type { ParamSet } from '../../model/params.ts';
 
 import { writeFileSync } from 'node:fs';
 

@@ -9,8 +9,8 @@
 // (harness/bench/ops.ts follows native/src/bench.rs). ratio = ffi / native.
 
 import { realpathSync } from 'node:fs';
-import type { FfiOverhead } from '../../reports/bench.ts';
-import { DSA, KEM, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../params.ts';
+import type { FfiOverhead } from '../../model/bench.ts';
+import { DSA, KEM, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
 import { round3, sampleInterleaved, summarize, timed, timedSync, type Sampler } from './measure.ts';
 import { BENCH_CTX, BENCH_MSG, BENCH_RND, BENCH_SEED, opsFor, prepareOp, type BenchOp } from './ops.ts';
 
@@ -75,7 +75,7 @@ export async function measureFfiOverhead(opts: FfiOptions): Promise<FfiOverhead[
 type Abi = Awaited<ReturnType<typeof import('../../backends/rust.ts').loadBufferAbi>>;
 
 /** The bare koffi call for an op, outputs preallocated, inputs as pqc_bench_ns has them. */
-async function rawCall(abi: Abi, ps: ParamSet, op: BenchOp, backend: import('../contract.ts').Backend): Promise<() => unknown> {
+async function rawCall(abi: Abi, ps: ParamSet, op: BenchOp, backend: import('../../model/contract.ts').Backend): Promise<() => unknown> {
   const { psArg } = await import('../../backends/rust.ts');
   const n = psArg(ps as KemParam | DsaParam);
   const check = (st: unknown) => {

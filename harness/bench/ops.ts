@@ -12,8 +12,8 @@
 // every conformant backend derives the same key from the same xi, every backend
 // does the same number of rounds too.
 
-import { hasOp, type Backend, type Op } from '../contract.ts';
-import { isDsaParam, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../params.ts';
+import { hasOp, type Backend, type Op } from '../../model/contract.ts';
+import { isDsaParam, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
 
 export const BENCH_OPS = ['kem.keygen', 'kem.encaps', 'kem.decaps', 'dsa.keygen', 'dsa.sign', 'dsa.verify'] as const;
 export type BenchOp = (typeof BENCH_OPS)[number];

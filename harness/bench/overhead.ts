@@ -1,15 +1,16 @@
 // Host overhead (child process vs in process) and harness overhead (a whole
 // conformance run vs the raw op time of its cases).
 
-import type { ConformanceRun, HarnessOverhead, HostOverhead, BenchResult } from '../../reports/bench.ts';
-import type { Backend } from '../contract.ts';
-import { openHosted, type HostOptions } from '../hosts/open.ts';
-import { isDsaParam, type DsaParam, type ParamSet } from '../params.ts';
+import type { ConformanceRun, HarnessOverhead, HostOverhead, BenchResult } from '../../model/bench.ts';
+import type { Backend } from '../../model/contract.ts';
+import type { BackendSpec } from '../../backends/registry.ts';
+import { openHosted, type HostOptions } from '../hosts/index.ts';
+import { isDsaParam, type DsaParam, type ParamSet } from '../../model/params.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Suite } from '../case.ts';
-import { FAILING, type Status } from '../../reports/schema.ts';
+import type { Suite } from '../../model/case.ts';
+import { FAILING, type Status } from '../../model/results.ts';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,12 +39,13 @@ export interface HostOverheadOptions {
  * instance; liboqs cannot be opened twice in one process) and in a child host
  * (module-wrapper protocol over pipes), sampled call by call, interleaved.
  */
-export async function measureHostOverhead(spec: string, inproc: Backend, opts: HostOverheadOptions): Promise<{ rows: HostOverhead[]; skipped: Skip[] }> {
+export async function measureHostOverhead(backendSpec: BackendSpec, inproc: Backend, opts: HostOverheadOptions): Promise<{ rows: HostOverhead[]; skipped: Skip[] }> {
   const rows: HostOverhead[] = [];
   const skipped: Skip[] = [];
+  const spec = backendSpec.text;
   let child: Backend | undefined;
   try {
-    child = await openHosted(spec, 'child', opts.hostOptions);
+    child = await openHosted(backendSpec, 'child', opts.hostOptions);
     for (const ps of opts.params) {
       for (const op of opsFor(ps)) {
         if (!opts.ops.includes(op)) continue;

@@ -2,7 +2,8 @@
 // Loads one backend and serves it over the module-wrapper protocol on fd 0/1.
 // stdout carries frames only: everything else that would print there goes to stderr.
 
-import { serveModuleWrapper, type ServeHooks } from '../modulewrapper/server.ts';
+import { serveModuleWrapper, type ServeHooks } from '../../backends/modulewrapper/server.ts';
+import { env } from '../../model/config.ts';
 
 // Keep the real stdout writer for frames, then make every other writer (console.log,
 // libraries calling process.stdout.write) land on stderr. Native code writing to
@@ -17,7 +18,7 @@ console.debug = console.error;
 
 function parseArgs(argv: string[]): { spec: string; liboqs?: string } {
   let spec: string | undefined;
-  let liboqs = process.env['PQC_LIBOQS'];
+  let liboqs = env('PQC_LIBOQS');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--liboqs') liboqs = argv[++i];
@@ -35,7 +36,7 @@ function parseArgs(argv: string[]): { spec: string; liboqs?: string } {
  * attributes each memcheck error to the call in flight.
  */
 async function markerHooks(): Promise<ServeHooks> {
-  const shim = process.env['PQC_VG_MARK'];
+  const shim = env('PQC_VG_MARK');
   if (!shim) return {};
   const { default: koffi } = await import('koffi');
   const lib = koffi.load(shim);
@@ -47,8 +48,8 @@ async function markerHooks(): Promise<ServeHooks> {
 async function main(): Promise<void> {
   const { spec, liboqs } = parseArgs(process.argv.slice(2));
   const hooks = await markerHooks();
-  const { openBackend } = await import('../../backends/registry.ts');
-  const backend = await openBackend(spec, liboqs ? { liboqs } : {});
+  const { openBackend, parseSpec } = await import('../../backends/registry.ts');
+  const backend = await openBackend(parseSpec(spec), liboqs ? { liboqs } : {});
   await serveModuleWrapper(backend, process.stdin, (b) => {
     writeFrame(b);
   }, hooks);

@@ -13,15 +13,15 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from '../contract.ts';
-import { CrashError, TimeoutError } from '../host-errors.ts';
-import { openChildBackend } from '../hosts/child-host.ts';
-import { openValgrindBackend } from '../memcheck/valgrind-host.ts';
-import { openAsanBackend } from '../memcheck/asan.ts';
-import { runInfo } from '../runner.ts';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Results } from '../../reports/schema.ts';
-import { writeReports } from '../../reports/write.ts';
-import { FAULTS, DEFAULT_FAULT_LIB, DEFAULT_FAULT_ASAN_LIB, type FaultName } from '../../tests/fixtures/fault-backend.ts';
+import type { Backend } from '../../model/contract.ts';
+import { CrashError, TimeoutError } from '../../model/errors.ts';
+import { openChildBackend } from '../hosts/child.ts';
+import { openValgrindBackend } from '../hosts/valgrind.ts';
+import { openAsanBackend } from '../hosts/asan.ts';
+import { runInfo, suiteInfo } from '../run-info.ts';
+import { parseSpec } from '../../backends/registry.ts';
+import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Results } from '../../model/results.ts';
+import { FAULTS, DEFAULT_FAULT_LIB, DEFAULT_FAULT_ASAN_LIB, type FaultName } from './fault-backend.ts';
 
 export const TOOLS = ['child', 'valgrind', 'asan'] as const;
 export type Tool = (typeof TOOLS)[number];
@@ -45,7 +45,7 @@ export const EXPECTED: Record<FaultName, Record<Tool, Expect>> = {
   'wrong-allocator': { child: NONE, valgrind: kind('invalid-free'), asan: kind('invalid-free') },
 };
 
-export const FAULT_BACKEND = fileURLToPath(new URL('../../tests/fixtures/fault-backend.ts', import.meta.url));
+export const FAULT_BACKEND = fileURLToPath(new URL('./fault-backend.ts', import.meta.url));
 const SPEC = `module:${FAULT_BACKEND}`;
 
 function describeExpect(e: Expect): string {
@@ -89,9 +89,9 @@ async function openFor(tool: Tool, timeoutMs?: number): Promise<Backend> {
     case 'child':
       return openChildBackend(SPEC, { env: { PQC_FAULT_LIB: DEFAULT_FAULT_LIB }, ...(timeoutMs ? { timeoutMs } : {}) });
     case 'valgrind':
-      return openValgrindBackend(SPEC, { env: { PQC_FAULT_LIB: DEFAULT_FAULT_LIB }, ...(timeoutMs ? { timeoutMs } : {}) });
+      return openValgrindBackend(parseSpec(SPEC), { env: { PQC_FAULT_LIB: DEFAULT_FAULT_LIB }, ...(timeoutMs ? { timeoutMs } : {}) });
     case 'asan':
-      return openAsanBackend(SPEC, { env: { PQC_FAULT_LIB: DEFAULT_FAULT_ASAN_LIB }, ...(timeoutMs ? { timeoutMs } : {}) });
+      return openAsanBackend(parseSpec(SPEC), { env: { PQC_FAULT_LIB: DEFAULT_FAULT_ASAN_LIB }, ...(timeoutMs ? { timeoutMs } : {}) });
   }
 }
 
@@ -186,62 +186,9 @@ export async function runFaultMatrix(opts: MatrixOptions = {}): Promise<Results>
   const cases = done.flatMap((d) => d.cases);
   return {
     schema: RESULTS_SCHEMA,
-    run: runInfo({ startedAt, host: tools.join('+'), argv: opts.argv, vectors: [] }),
+    run: runInfo({ startedAt, host: tools.join('+'), argv: opts.argv, suites: [suiteInfo('selftest', cases)], vectors: [] }),
     backends: done.map((d) => d.entry),
     cases,
     summary: summarize(cases),
   };
-}
-
-/** Text table of the observed matrix (rows: faults; columns: tools). */
-export function matrixTable(r: Results): string {
-  const tools = [...new Set(r.cases.map((c) => c.id.split('/')[1]!))];
-  const faults = [...new Set(r.cases.map((c) => c.id.split('/')[2]!))];
-  const cell = (t: string, f: string): string => {
-    const c = r.cases.find((x) => x.id === `fault-matrix/${t}/${f}`);
-    if (!c) return '-';
-    const what = c.crash ? 'crash' : '';
-    const kinds = [...new Set(c.findings.map((x) => x.kind))].join('+');
-    return `${c.status === 'pass' ? 'ok' : 'FAIL'} ${[what, kinds].filter(Boolean).join(' ') || 'none'}`;
-  };
-  const rows = [['fault', ...tools], ...faults.map((f) => [f, ...tools.map((t) => cell(t, f))])];
-  const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((s, i) => s.padEnd(w[i]!)).join('  ')).join('\n');
-}
-
-const USAGE = 'usage: pqc-harness selftest faults [--out DIR (default reports/out/selftest)] [--tools child,valgrind,asan]';
-
-export async function cmdSelftest(args: string[]): Promise<number> {
-  const [what, ...rest] = args;
-  if (what !== 'faults') {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  let out = 'reports/out/selftest';
-  let tools: Tool[] = [...TOOLS];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--out') out = rest[++i] ?? out;
-    else if (a.startsWith('--out=')) out = a.slice(6);
-    else if (a === '--tools' || a.startsWith('--tools=')) {
-      const v = a === '--tools' ? (rest[++i] ?? '') : a.slice(8);
-      tools = v.split(',').filter(Boolean) as Tool[];
-      const bad = tools.filter((t) => !TOOLS.includes(t));
-      if (bad.length) {
-        process.stderr.write(`unknown tool ${bad.join(', ')}; ${USAGE}\n`);
-        return 2;
-      }
-    } else {
-      process.stderr.write(`unexpected argument ${JSON.stringify(a)}\n${USAGE}\n`);
-      return 2;
-    }
-  }
-  const t0 = performance.now();
-  const results = await runFaultMatrix({ tools, argv: ['selftest', ...args], progress: (l) => process.stderr.write(`${l}\n`) });
-  const files = await writeReports(results, out);
-  process.stdout.write(`${matrixTable(results)}\n\n`);
-  const bad = results.cases.filter((c) => c.status !== 'pass');
-  process.stdout.write(`fault matrix: ${results.cases.length - bad.length}/${results.cases.length} cells as expected in ${Math.round((performance.now() - t0) / 1000)} s; ${files.json}\n`);
-  for (const c of bad) process.stdout.write(`  ${c.id}: ${c.reason}\n`);
-  return bad.length ? 1 : 0;
 }

@@ -12,12 +12,12 @@
 // memory stays flat whatever the count.
 
 import { shake128 } from '@noble/hashes/sha3.js';
-import { equalBytes, toHex, ZERO32 } from '../bytes.ts';
-import type { Case, Outcome } from '../case.ts';
-import { dsaApi, kemApi, type Backend } from '../contract.ts';
-import { DSA_PARAMS, KEM, KEM_PARAMS, type DsaParam, type KemParam } from '../params.ts';
+import { equalBytes, toHex, ZERO32 } from '../../model/bytes.ts';
+import type { Case, Outcome } from '../../model/case.ts';
+import { dsaApi, kemApi, type Backend } from '../../model/contract.ts';
+import { DSA_PARAMS, KEM, KEM_PARAMS, type DsaParam, type KemParam } from '../../model/params.ts';
 import { katCases } from './kat.ts';
-import type { SuiteDef, SuiteOptions } from './suite.ts';
+import type { FipsRule, PerBackendSuite, SuiteOptions } from './suite.ts';
 
 /** SHAKE-128 of the empty string starts with these bytes (FIPS 202); checked before anything else. */
 export const SHAKE128_EMPTY_PREFIX = '7f9c2ba4e88f827d616045507605853e';
@@ -252,9 +252,19 @@ export function accumulatedCases(opts: SuiteOptions = {}): Case[] {
   ];
 }
 
-export const accumulatedSuite: SuiteDef = {
+/** Accumulated digests (many pseudorandom inputs folded into one SHAKE digest); the NIST KAT hashes fall to the per-scheme rules (family `nist-kat` plus its parameter set). */
+const FIPS: readonly FipsRule[] = [
+  { match: /(ML-KEM|mlkem|kem).*accumulated|accumulated.*(ML-KEM|mlkem|kem)/i, standard: 'FIPS 203', clause: '§6.1–6.3 Alg. 16–18 (many pseudorandom inputs)', what: 'key generation, encapsulation and decapsulation over many inputs, compared as one digest' },
+  { match: /(ML-DSA|mldsa|dsa).*accumulated|accumulated.*(ML-DSA|mldsa|dsa)/i, standard: 'FIPS 204', clause: '§6.1–6.3 Alg. 6–8 (many pseudorandom inputs)', what: 'key generation, signing and verification over many inputs, compared as one digest' },
+  { match: /kem/i, standard: 'FIPS 203', clause: '§6–7 (ML-KEM)', what: 'ML-KEM behaviour' },
+  { match: /dsa/i, standard: 'FIPS 204', clause: '§5–6 (ML-DSA)', what: 'ML-DSA behaviour' },
+];
+
+export const accumulatedSuite: PerBackendSuite = {
+  kind: 'per-backend',
   name: 'accumulated',
   title: 'Accumulated digests (CCTV procedure, final FIPS 203/204) and NIST KAT hashes',
   vectorFiles: [],
+  fips: FIPS,
   cases: accumulatedCases,
 };

@@ -1,14 +1,14 @@
 // NIST ACVP-Server vector sets for ML-KEM (FIPS 203) and ML-DSA (FIPS 204):
 // every test of every file, FIPS203/FIPS204 and the -tr1 revisions.
 
-import { ZERO32 } from '../bytes.ts';
-import type { Case, Outcome } from '../case.ts';
-import { dsaApi, kemApi, type Backend, type Op } from '../contract.ts';
+import { ZERO32 } from '../../model/bytes.ts';
+import type { Case, Outcome } from '../../model/case.ts';
+import { dsaApi, kemApi, type Backend, type Op } from '../../model/contract.ts';
 import { expectBytes, expectVerdict, shown } from '../judge.ts';
-import { DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam } from '../params.ts';
+import { DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam } from '../../model/params.ts';
 import { readProjection, readPromptWithExpected, type AcvpFile, type AcvpTest } from '../../vectors/acvp.ts';
 import { readVectorJson } from '../../vectors/store.ts';
-import type { SuiteDef } from './suite.ts';
+import type { FipsRule, PerBackendSuite } from './suite.ts';
 
 const DIR = 'acvp-server';
 const FILES = {
@@ -305,10 +305,21 @@ function joined(prompt: string, expected: string): AcvpFile {
 /** Build cases from an already-read file; exported for tests that feed malformed documents. */
 export const buildAcvp = { mlKemKeyGen, mlKemEncapDecap, mlDsaKeyGen, mlDsaSigGen, mlDsaSigVer };
 
-export const acvpSuite: SuiteDef = {
+/** ACVP families (named as the ACVP-Server folders, without the -FIPS20x suffix). Section and algorithm numbers are those of the final standards (August 2024). */
+const FIPS: readonly FipsRule[] = [
+  { match: /^ML-KEM-keyGen$/, standard: 'FIPS 203', clause: '§6.1, Algorithm 16 ML-KEM.KeyGen_internal', what: 'key pair from seeds d, z' },
+  { match: /^ML-KEM-encapDecap$/, standard: 'FIPS 203', clause: '§6.2 Alg. 17 Encaps_internal, §6.3 Alg. 18 Decaps_internal; §7.2 / §7.3 input checks', what: 'encapsulation, decapsulation (incl. implicit rejection), encapsulation- and decapsulation-key checks' },
+  { match: /^ML-DSA-keyGen$/, standard: 'FIPS 204', clause: '§6.1, Algorithm 6 ML-DSA.KeyGen_internal', what: 'key pair from seed ξ' },
+  { match: /^ML-DSA-sigGen$/, standard: 'FIPS 204', clause: '§5.2 Alg. 2 ML-DSA.Sign, §5.4 Alg. 4 HashML-DSA.Sign, §6.2 Alg. 7 Sign_internal', what: 'signature generation: pure, pre-hash, internal and external-μ interfaces' },
+  { match: /^ML-DSA-sigVer$/, standard: 'FIPS 204', clause: '§5.3 Alg. 3 ML-DSA.Verify, §5.4 Alg. 5 HashML-DSA.Verify, §6.3 Alg. 8 Verify_internal', what: 'signature verification, including rejection of invalid signatures' },
+];
+
+export const acvpSuite: PerBackendSuite = {
+  kind: 'per-backend',
   name: 'acvp',
   title: 'NIST ACVP-Server vectors (FIPS 203, FIPS 204, and -tr1 revisions)',
   vectorFiles: Object.values(FILES),
+  fips: FIPS,
   cases() {
     return ACVP_SETS.flatMap((s) => {
       const file = s.read();

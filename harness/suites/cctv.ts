@@ -18,14 +18,14 @@
 // reads `dkPKE = NTT(s) = …`: the name is the text before the first ` = `, the value the text
 // after the last ` = `. Every error names the file and the line.
 
-import { ZERO32 } from '../bytes.ts';
-import type { Case, Outcome } from '../case.ts';
-import { kemApi, type Backend, type Op } from '../contract.ts';
+import { ZERO32 } from '../../model/bytes.ts';
+import type { Case, Outcome } from '../../model/case.ts';
+import { kemApi, type Backend, type Op } from '../../model/contract.ts';
 import { expectBytes, expectRejected, expectVerdict, shown } from '../judge.ts';
-import { KEM, KEM_PARAMS, SEED, type KemParam } from '../params.ts';
+import { KEM, KEM_PARAMS, SEED, type KemParam } from '../../model/params.ts';
 import { Fields, VectorFormatError } from '../../vectors/fields.ts';
 import { readVector } from '../../vectors/store.ts';
-import type { SuiteDef } from './suite.ts';
+import type { FipsRule, PerBackendSuite } from './suite.ts';
 
 const DIR = 'cctv/ML-KEM';
 
@@ -222,10 +222,21 @@ export const CCTV_NOTES: readonly string[] = [
   "The upstream README's accumulated digests are for the ipd and are not used here.",
 ];
 
-export const cctvSuite: SuiteDef = {
+/** C2SP CCTV families (ML-KEM); final FIPS 203 numbering. */
+const FIPS: readonly FipsRule[] = [
+  { match: /^cctv-strcmp/, standard: 'FIPS 203', clause: '§6.3 Alg. 18 Decaps_internal, steps 9–10', what: 'ciphertext comparison must cover every byte (vectors that pass a strcmp()-based compare)' },
+  { match: /^cctv-unlucky/, standard: 'FIPS 203', clause: '§4.2.2 Alg. 7 SampleNTT, used by §5.1 Alg. 13 / §5.2 Alg. 14', what: 'seeds needing an unusually long XOF read in rejection sampling' },
+  { match: /^cctv-modulus/, standard: 'FIPS 203', clause: '§7.2 encapsulation-key modulus check', what: 'encapsulation keys with a coefficient ≥ q must be rejected' },
+  { match: /^cctv-intermediate/, standard: 'FIPS 203', clause: '§5.1–5.3 Alg. 13–15 K-PKE, §6.1–6.3 Alg. 16–18', what: 'end-to-end values of the intermediate-value vectors' },
+  { match: /^cctv-(pq-crystals|kat)/, standard: 'FIPS 203', clause: '§6.1–6.3 Alg. 16–18', what: 'reference-implementation known answers' },
+];
+
+export const cctvSuite: PerBackendSuite = {
+  kind: 'per-backend',
   name: 'cctv',
   title: 'C2SP CCTV ML-KEM vectors (strcmp, modulus, unluckysample, intermediate)',
   vectorFiles: CCTV_FILES.map((f) => f.file),
+  fips: FIPS,
   notes: CCTV_NOTES,
   cases() {
     return CCTV_FILES.flatMap((s) => {

@@ -16,14 +16,13 @@
 // Calls are strictly sequential (liboqs's randomness hook is process-global).
 
 import fc from 'fast-check';
-import { equalBytes, toHex } from '../bytes.ts';
-import type { Shown, Suite } from '../case.ts';
-import { UnsupportedError, hasOp, type Backend, type Op } from '../contract.ts';
-import { CrashError, TimeoutError } from '../host-errors.ts';
-import { ALL_PARAMS, KEM, SEED, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../params.ts';
+import { equalBytes, toHex } from '../../model/bytes.ts';
+import type { Shown } from '../../model/case.ts';
+import { UnsupportedError, hasOp, type Backend, type Op } from '../../model/contract.ts';
+import { CrashError, TimeoutError } from '../../model/errors.ts';
+import { ALL_PARAMS, KEM, SEED, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
 import { propertySeed, showValue } from './property.ts';
-import type { SuiteDef } from './suite.ts';
-import type { Finding } from '../../reports/schema.ts';
+import type { AcrossBackendsSuite, FipsRule } from './suite.ts';
 
 export interface InteropOptions {
   /** Parameter sets to cover (default: every set; a pair skips sets either backend lacks). */
@@ -40,31 +39,8 @@ export interface InteropOptions {
   afterCheck?: (r: InteropResult) => void | Promise<void>;
 }
 
-export type InteropStatus = 'pass' | 'fail' | 'skip' | 'crash' | 'timeout' | 'error';
-
-export interface InteropResult {
-  /** `interop/<check>/<ps>/<A>-><B>` (ordered) or `interop/<check>/<ps>/<A>+<B>` (agreement). */
-  id: string;
-  suite: Extract<Suite, 'interop'>;
-  /** The check: kem-cross, dsa-cross, kem-agree, dsa-agree. */
-  family: string;
-  parameterSet: ParamSet;
-  /** The operation that disagreed (on failure) or the check's main operation. */
-  op: Op;
-  /** The backends involved, in the order of the id. */
-  backends: [string, string];
-  status: InteropStatus;
-  reason?: string;
-  inputs?: Shown;
-  expected?: Shown;
-  got?: Shown;
-  /** The backend whose crash or stall ended the check. */
-  culprit?: string;
-  crash?: { signal: string | null; exitCode: number | null; stderr: string };
-  /** Memory findings a crashing host parsed (CrashError.findings), for the culprit. */
-  findings?: Finding[];
-  durationMs: number;
-}
+export type { AcrossResult as InteropResult } from './suite.ts';
+import type { AcrossResult as InteropResult } from './suite.ts';
 
 /** A backend call that threw, with who and what. */
 class CallError extends Error {
@@ -233,7 +209,7 @@ function missing(n: Named, ps: ParamSet, requires: readonly Op[]): string | unde
 
 async function runCheck(check: Check, x: Named, y: Named, ps: ParamSet, seed: number, numRuns: number): Promise<InteropResult> {
   const id = `interop/${check.family}/${ps}/${x.name}${check.ordered ? '->' : '+'}${y.name}`;
-  const base = { id, suite: 'interop' as const, family: check.family, parameterSet: ps, op: check.op, backends: [x.name, y.name] as [string, string] };
+  const base = { id, family: check.family, parameterSet: ps, op: check.op, backends: [x.name, y.name] as [string, string] };
   const skip = missing(x, ps, check.requires) ?? missing(y, ps, check.requires);
   if (skip) return { ...base, status: 'skip', reason: skip, durationMs: 0 };
   const ownSeed = (seed ^ propertySeed(id)) | 0;
@@ -332,13 +308,18 @@ export async function runInterop(backends: Record<string, Backend>, opts: Intero
   return out;
 }
 
-/**
- * Registered so `--suite interop` is a known name and its title shows in reports.
- * It has no per-backend cases: the runner calls runInterop with all backends.
- */
-export const interopSuite: SuiteDef = {
+/** Interop checks (`kem-cross`, `dsa-agree`): one rule per scheme. */
+const FIPS: readonly FipsRule[] = [
+  { match: /kem/i, standard: 'FIPS 203', clause: '§6–7 (ML-KEM)', what: 'ML-KEM behaviour' },
+  { match: /dsa/i, standard: 'FIPS 204', clause: '§5–6 (ML-DSA)', what: 'ML-DSA behaviour' },
+];
+
+/** No per-backend cases: the runner hands it every backend that opened. */
+export const interopSuite: AcrossBackendsSuite = {
+  kind: 'across-backends',
   name: 'interop',
   title: 'Interoperability: cross-backend encaps/decaps and sign/verify; deterministic outputs agree byte for byte',
   vectorFiles: [],
-  cases: () => [],
+  fips: FIPS,
+  run: (backends, opts) => runInterop(backends, opts),
 };

@@ -19,10 +19,10 @@
 
 import { ecb } from '@noble/ciphers/aes.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toHex } from '../bytes.ts';
-import type { Case, Outcome } from '../case.ts';
-import { dsaApi, kemApi, type Backend } from '../contract.ts';
-import type { DsaParam, KemParam } from '../params.ts';
+import { toHex } from '../../model/bytes.ts';
+import type { Case, Outcome } from '../../model/case.ts';
+import { dsaApi, kemApi, type Backend } from '../../model/contract.ts';
+import type { DsaParam, KemParam } from '../../model/params.ts';
 
 /**
  * NIST SP 800-90A CTR_DRBG with AES-256, no derivation function, as in the NIST

@@ -11,12 +11,12 @@
 
 import fc from 'fast-check';
 import { shake256 } from '@noble/hashes/sha3.js';
-import { equalBytes, toHex } from '../bytes.ts';
-import type { Case, Outcome, Shown } from '../case.ts';
-import { dsaApi, kemApi, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../contract.ts';
-import { CrashError, TimeoutError } from '../host-errors.ts';
-import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam, type ParamSet } from '../params.ts';
-import type { SuiteDef } from './suite.ts';
+import { equalBytes, toHex } from '../../model/bytes.ts';
+import type { Case, Outcome, Shown } from '../../model/case.ts';
+import { dsaApi, kemApi, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../../model/contract.ts';
+import { CrashError, TimeoutError } from '../../model/errors.ts';
+import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
+import type { FipsRule, PerBackendSuite } from './suite.ts';
 
 /** A property's own complaint (as opposed to an exception from the backend). */
 export class PropertyViolation extends Error {
@@ -512,9 +512,17 @@ export function propertyCases(): Case[] {
   ];
 }
 
-export const propertySuite: SuiteDef = {
+/** Property families are named after the property (`kem-roundtrip`, `dsa-signature-bitflip`): one rule per scheme. */
+const FIPS: readonly FipsRule[] = [
+  { match: /kem/i, standard: 'FIPS 203', clause: '§6–7 (ML-KEM)', what: 'ML-KEM behaviour' },
+  { match: /dsa/i, standard: 'FIPS 204', clause: '§5–6 (ML-DSA)', what: 'ML-DSA behaviour' },
+];
+
+export const propertySuite: PerBackendSuite = {
+  kind: 'per-backend',
   name: 'property',
   title: 'Property-based tests (fast-check, fixed seeds) through the contract: round trips, implicit rejection, bit flips, contexts, lengths, determinism, input immutability',
   vectorFiles: [],
+  fips: FIPS,
   cases: () => propertyCases(),
 };

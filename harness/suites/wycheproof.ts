@@ -28,14 +28,14 @@
 // Lengths are pinned (from harness/params.ts) only where the test is valid; fields that
 // are deliberately wrong in invalid tests are only parsed as hex.
 
-import { ZERO32 } from '../bytes.ts';
-import type { Case, Outcome, Shown } from '../case.ts';
-import { dsaApi, kemApi, RejectedError, type Backend, type Op } from '../contract.ts';
+import { ZERO32 } from '../../model/bytes.ts';
+import type { Case, Outcome, Shown } from '../../model/case.ts';
+import { dsaApi, kemApi, RejectedError, type Backend, type Op } from '../../model/contract.ts';
 import { expectBytes, expectRejected, expectVerdict, shown } from '../judge.ts';
-import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam } from '../params.ts';
+import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type KemParam } from '../../model/params.ts';
 import { Fields, isObj, VectorFormatError } from '../../vectors/fields.ts';
 import { readVectorJson } from '../../vectors/store.ts';
-import type { SuiteDef } from './suite.ts';
+import type { FipsRule, PerBackendSuite } from './suite.ts';
 
 const DIR = 'wycheproof/testvectors_v1';
 
@@ -460,10 +460,23 @@ export const WYCHEPROOF_NOTES: readonly string[] = [
   'Wycheproof groups have no id: tgId is the group position in the file, starting at 1.',
 ];
 
-export const wycheproofSuite: SuiteDef = {
+/** Wycheproof families (named as the test files, without `_test`); final FIPS 203 / 204 numbering. */
+const FIPS: readonly FipsRule[] = [
+  { match: /^mlkem_\d+_keygen_seed$/, standard: 'FIPS 203', clause: '§6.1 Alg. 16 KeyGen_internal (§7.1 Alg. 19 ML-KEM.KeyGen)', what: 'key generation from the 64-byte seed d‖z' },
+  { match: /^mlkem_\d+_encaps$/, standard: 'FIPS 203', clause: '§7.2 Alg. 20 ML-KEM.Encaps input checks, §6.2 Alg. 17', what: 'encapsulation; rejection of malformed encapsulation keys (type and modulus checks)' },
+  { match: /^mlkem_\d+_semi_expanded_decaps$/, standard: 'FIPS 203', clause: '§7.3 Alg. 21 ML-KEM.Decaps input checks, §6.3 Alg. 18', what: 'decapsulation with an expanded key; decapsulation-key hash check, ciphertext length' },
+  { match: /^mlkem_\d+$/, standard: 'FIPS 203', clause: '§6.1 Alg. 16, §6.3 Alg. 18; §7.3 input checks', what: 'key generation from seed and decapsulation, including implicit rejection' },
+  { match: /^mldsa_\d+_sign_seed$/, standard: 'FIPS 204', clause: '§6.1 Alg. 6 (key from seed), §5.2 Alg. 2 ML-DSA.Sign, §6.2 Alg. 7', what: 'signing with a key expanded from ξ; context-string limits' },
+  { match: /^mldsa_\d+_sign_noseed$/, standard: 'FIPS 204', clause: '§5.2 Alg. 2 ML-DSA.Sign, §6.2 Alg. 7 Sign_internal', what: 'signing with an expanded private key; malformed keys' },
+  { match: /^mldsa_\d+_verify$/, standard: 'FIPS 204', clause: '§5.3 Alg. 3 ML-DSA.Verify, §6.3 Alg. 8 Verify_internal', what: 'verification edge cases: malformed signatures, hint encoding, norm bounds, context' },
+];
+
+export const wycheproofSuite: PerBackendSuite = {
+  kind: 'per-backend',
   name: 'wycheproof',
   title: 'Wycheproof testvectors_v1 (ML-KEM, ML-DSA)',
   vectorFiles: WYCHEPROOF_FILES.map((f) => f.file),
+  fips: FIPS,
   notes: WYCHEPROOF_NOTES,
   cases() {
     return WYCHEPROOF_FILES.flatMap((s) => buildWycheproofFile(readVectorJson(s.file), s.file));

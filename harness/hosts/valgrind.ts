@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from '../contract.ts';
-import type { Finding } from '../../reports/schema.ts';
-import { openChildBackend, DEFAULT_CALL_TIMEOUT_MS, type ChildBackendOptions, type WrapperBackend } from '../hosts/child-host.ts';
-import { isOwnProcessSpec, openOwnProcess } from '../../backends/registry.ts';
+import type { Backend } from '../../model/contract.ts';
+import type { Finding } from '../../model/results.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, type WrapperBackend } from '../../backends/modulewrapper/client.ts';
+import { openChildBackend, type ChildBackendOptions } from './child.ts';
+import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
+import { env } from '../../model/config.ts';
 import { ValgrindXmlParser, isLeak, toFinding, toFrame, type VgRecord } from './valgrind-xml.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -207,7 +209,7 @@ export function valgrindAvailable(): string | null {
   return null;
 }
 
-export async function openValgrindBackend(spec: string, opts: ValgrindHostOptions & Pick<ChildBackendOptions, 'liboqs'> = {}): Promise<ValgrindBackend> {
+export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostOptions & Pick<ChildBackendOptions, 'liboqs'> = {}): Promise<ValgrindBackend> {
   const missing = valgrindAvailable();
   if (missing) throw new Error(`valgrind host: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'pqc-vg-'));
@@ -222,18 +224,18 @@ export async function openValgrindBackend(spec: string, opts: ValgrindHostOption
     timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
   };
   try {
-    if (isOwnProcessSpec(spec)) {
+    if (spec.kind.ownProcess) {
       // The wrapper program is the process to check: memcheck runs it itself. For the python
       // bridges that is Debian's /usr/bin/python3 (a pyenv build gave hundreds of false errors;
       // PATH may hold a shim).
-      const python = process.env['PQC_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+      const python = env('PQC_PYTHON') ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
       inner = await openOwnProcess(spec, { ...common, python });
     } else {
-      inner = await openChildBackend(spec, { ...common, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
+      inner = await openChildBackend(spec.text, { ...common, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
     }
   } catch (e) {
     const why = collector.drainCalls().map((f) => `\n  ${f.kind}: ${f.message}`).join('');
-    if (!opts.keepXml && !process.env['PQC_KEEP_VG_XML']) rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepXml && !env('PQC_KEEP_VG_XML')) rmSync(dir, { recursive: true, force: true });
     throw new Error(`${(e as Error).message}${why}`);
   }
   let closed = false;
@@ -255,7 +257,7 @@ export async function openValgrindBackend(spec: string, opts: ValgrindHostOption
       // EOF on stdin, then wait: memcheck's exit-time leak scan of a node heap takes seconds.
       await inner.connection.close(VALGRIND_EXIT_GRACE_MS);
       collector.poll();
-      if (!opts.keepXml && !process.env['PQC_KEEP_VG_XML']) {
+      if (!opts.keepXml && !env('PQC_KEEP_VG_XML')) {
         // Read everything first: exitFindings() after close() works from memory.
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,16 +1,11 @@
-// From symptoms to one finding per bug, in plain words.
-//
-// (a) findingsFromCrash: a crashed child's stderr (glibc's abort line, a Rust
-//     panic, the Python faulthandler / Node stack) → Findings on the case.
-// (b) groupCauses: failing cases with one root cause → one group (the grouping
-//     itself is reports/text.ts groupCauses; this adds the diagnosis).
-// (c) DIAGNOSES: known FFI mistakes, each recognised from its signature, with
-//     the fix; and, for a binding bug, whether the library's answers can be
-//     trusted (another binding of the same library passed the same cases).
+// Known FFI mistakes, each recognised from its signature in a cause's findings,
+// crash stderr and backend descriptions, with what happened and the fix; and,
+// for a mistake in the binding (not the library), whether the library's answers
+// can be trusted: another binding of the same library file passed the same cases.
 //
 // The signatures were measured on this machine class (glibc 2.36, CPython 3.11,
-// valgrind 3.19, libpqc_native built by `npm run setup`), see FIELD-NOTES and
-// backends/python/pqc_bridge_seedbug.py:
+// valgrind 3.19, libpqc_native built by `npm run setup`; the twin bridge is
+// backends/python/pqc_bridge_seedbug.py):
 // - natively the seed's ctypes bug aborts with `munmap_chunk(): invalid pointer`
 //   (SIGABRT) on every JSON call; faulthandler's stack ends in the bridge's
 //   free call (`take`);
@@ -25,113 +20,18 @@
 //   Rust's CString drop also zeroes the first byte of the freed "string", so
 //   the bridge then misreads its own answer (json.loads sees UTF-16).
 
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import type { BackendEntry, CaseResult, Finding, FindingKind, Frame, Results } from '../reports/schema.ts';
-import { groupCauses as groupCaseCauses, type Cause } from '../reports/text.ts';
+import type { BackendEntry, CaseResult, Results } from './results.ts';
+import type { Finding, FindingKind, Frame } from './findings.ts';
 
-// ---------------------------------------------------------------------------
-// (a) Crash stderr → findings
+/** Rust's message when a panic reaches an `extern "C"` function (Rust >= 1.81 aborts there). */
+export const PANIC_UNWIND = /panic in a function that cannot unwind|non-unwinding panic|panicked while processing panic|failed to initiate panic/;
 
-/** glibc's malloc checks: the line it prints before abort(), and what it means. */
-export const GLIBC_ABORTS: readonly { re: RegExp; kind: FindingKind; meaning: string }[] = [
-  { re: /munmap_chunk\(\): invalid pointer/, kind: 'invalid-free', meaning: 'free() of a pointer malloc never returned (its header looked like an mmapped chunk)' },
-  { re: /free\(\): invalid pointer/, kind: 'invalid-free', meaning: 'free() of a pointer malloc never returned' },
-  { re: /free\(\): invalid size/, kind: 'invalid-free', meaning: 'free() of a pointer whose chunk header is not a valid size (not a malloc result, or a corrupted header)' },
-  { re: /free\(\): unaligned chunk detected in tcache 2|free\(\): unaligned chunk/, kind: 'invalid-free', meaning: 'free() of a misaligned pointer (not a malloc result)' },
-  { re: /realloc\(\): invalid (?:pointer|old size)/, kind: 'invalid-free', meaning: 'realloc() of a pointer malloc never returned' },
-  { re: /free\(\): double free detected in tcache 2/, kind: 'double-free', meaning: 'the same pointer freed twice' },
-  { re: /double free or corruption \((?:fasttop|out|top|!prev)\)/, kind: 'double-free', meaning: 'a pointer freed twice (or a free of memory whose neighbouring chunk is corrupted)' },
-  { re: /free\(\): invalid next size \((?:fast|normal)\)/, kind: 'heap-overflow', meaning: 'the next chunk\'s header was overwritten: a write past the end of a heap buffer' },
-  { re: /corrupted size vs\. prev_size(?: while consolidating)?/, kind: 'heap-overflow', meaning: 'heap chunk headers disagree: a write past the end of a heap buffer (or after free)' },
-  { re: /corrupted double-linked list/, kind: 'heap-overflow', meaning: 'heap free-list pointers overwritten: a write past a buffer or after free' },
-  { re: /malloc\(\): (?:corrupted top size|invalid size \(unsorted\)|unaligned tcache chunk detected|mismatching next->prev_size \(unsorted\)|smallbin double linked list corrupted)/, kind: 'heap-overflow', meaning: 'malloc found its metadata overwritten: an earlier write past a buffer or after free' },
-  { re: /malloc_consolidate\(\): (?:invalid chunk size|unaligned fastbin chunk detected)/, kind: 'heap-overflow', meaning: 'malloc found its metadata overwritten' },
-];
-
-const PANIC_UNWIND = /panic in a function that cannot unwind|non-unwinding panic|panicked while processing panic|failed to initiate panic/;
-const PANIC_AT = /thread '([^']*)' panicked at (?:'([^\n]*)', )?([^\s:]+:\d+(?::\d+)?)(?::\n([^\n]*))?/;
-
-/** Python faulthandler (`File "f", line N in fn`, innermost first) or traceback (`File "f", line N, in fn`, innermost last). */
-function pythonFrames(stderr: string): Frame[] {
-  const fault = [...stderr.matchAll(/^\s+File "([^"]+)", line (\d+) in (\S+)/gm)];
-  if (fault.length) return fault.map((m) => ({ fn: m[3]!, file: m[1]!, line: Number(m[2]) }));
-  const tb = [...stderr.matchAll(/^\s+File "([^"]+)", line (\d+), in (\S+)/gm)];
-  return tb.reverse().map((m) => ({ fn: m[3]!, file: m[1]!, line: Number(m[2]) }));
+/** Failing cases that share one cause, as the rules see them (causes.ts makes them). */
+export interface CaseGroup {
+  /** What the cases share, in words. */
+  title: string;
+  cases: CaseResult[];
 }
-
-/** Node: JS `at fn (file:line:col)` lines, or the native `----- Native stack trace -----` of a fatal error. */
-function nodeFrames(stderr: string): Frame[] {
-  const js = [...stderr.matchAll(/^\s+at (?:(.+?) \()?((?:file:\/\/|\/|node:)[^\s()]*?):(\d+):\d+\)?$/gm)];
-  if (js.length) return js.map((m) => ({ fn: m[1] ?? '<anonymous>', file: m[2]!.replace(/^file:\/\//, ''), line: Number(m[3]) }));
-  return [...stderr.matchAll(/^\s*\d+: 0x[0-9a-f]+ (.+)$/gm)].map((m) => ({ fn: m[1]!.trim() }));
-}
-
-/** RUST_BACKTRACE frames: `  N: symbol` then `at file:line:col`. */
-function rustFrames(stderr: string): Frame[] {
-  const out: Frame[] = [];
-  for (const m of stderr.matchAll(/^\s*\d+: ([^\n]+)(?:\n\s+at ([^\n]+?):(\d+)(?::\d+)?)?$/gm)) {
-    if (/^0x[0-9a-f]+ /.test(m[1]!)) continue; // Node's native stack, not Rust's
-    const f: Frame = { fn: m[1]!.trim() };
-    if (m[2]) {
-      f.file = m[2];
-      f.line = Number(m[3]);
-    }
-    out.push(f);
-  }
-  // Skip the panic machinery: the first frame worth reading is the user's.
-  const i = out.findIndex((f) => !/^(?:std::|core::|rust_begin_unwind|__rust|_?rust_panic|<alloc::boxed::Box<F)/.test(f.fn));
-  return i > 0 ? out.slice(i) : out;
-}
-
-function languageFrames(stderr: string): Frame[] {
-  const py = pythonFrames(stderr);
-  return py.length ? py : nodeFrames(stderr);
-}
-
-const FATAL_SIGNALS: Record<string, string> = {
-  SIGSEGV: 'segmentation fault (invalid memory access)',
-  SIGBUS: 'bus error (invalid memory access)',
-  SIGILL: 'illegal instruction',
-  SIGFPE: 'arithmetic exception',
-  SIGABRT: 'abort()',
-};
-
-/**
- * Findings in a crashed child's stderr: glibc's malloc-check line (tool
- * `glibc`), an uncaught Rust panic across the FFI boundary, or a fatal signal
- * with a language stack (tool `signal`). The frames are the calling language's
- * stack when one was printed (innermost first). A crash with nothing to read
- * yields none: its signal and stderr stay on the result.
- */
-export function findingsFromCrash(signal: string | null, stderr: string): Finding[] {
-  const text = stderr.slice(-65_536);
-  const out: Finding[] = [];
-  for (const g of GLIBC_ABORTS) {
-    const m = g.re.exec(text);
-    if (!m) continue;
-    out.push({ tool: 'glibc', kind: g.kind, message: `${m[0]}: ${g.meaning}${signal ? ` (${signal})` : ''}`, frames: languageFrames(text) });
-    break; // glibc prints one line, then aborts
-  }
-  const panic = PANIC_AT.exec(text);
-  if (panic && (PANIC_UNWIND.test(text) || signal === 'SIGABRT')) {
-    const msg = panic[2] ?? panic[4] ?? '';
-    out.push({
-      tool: 'signal',
-      kind: 'abort',
-      message: `Rust panic across the FFI boundary: panicked at ${panic[3]}${msg ? `: ${msg}` : ''}${PANIC_UNWIND.test(text) ? ' (panic in a function that cannot unwind)' : ''}${signal ? ` (${signal})` : ''}`,
-      frames: rustFrames(text).concat(languageFrames(text)),
-    });
-  }
-  if (!out.length && signal && FATAL_SIGNALS[signal]) {
-    const frames = languageFrames(text);
-    if (frames.length) out.push({ tool: 'signal', kind: 'other', message: `${signal}: ${FATAL_SIGNALS[signal]}`, frames });
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// (c) Known FFI mistakes
 
 export interface Diagnosis {
   id: string;
@@ -147,14 +47,13 @@ export interface Diagnosis {
 }
 
 interface Ctx {
-  cause: Cause;
+  cause: CaseGroup;
   backends: Map<string, BackendEntry>;
 }
 
-/** Each case's findings; for a crash recorded without any (an older or merged results.json), what its stderr shows. */
-const allFindings = (c: Cause): Finding[] =>
-  c.cases.flatMap((x) => (x.findings.length || !x.crash ? x.findings : findingsFromCrash(x.crash.signal, x.crash.stderr)));
-const allStderr = (c: Cause): string => c.cases.map((x) => x.crash?.stderr ?? '').join('\n');
+/** Every finding of a cause's cases (crash findings were parsed from stderr when the crash happened). */
+const allFindings = (c: CaseGroup): Finding[] => c.cases.flatMap((x) => x.findings);
+const allStderr = (c: CaseGroup): string => c.cases.map((x) => x.crash?.stderr ?? '').join('\n');
 const frameText = (f: Finding): string => f.frames.map((fr) => `${fr.fn} ${fr.obj ?? ''} ${fr.file ?? ''}`).join('\n');
 
 function isPythonSide(ctx: Ctx): boolean {
@@ -216,8 +115,8 @@ export const DIAGNOSES: readonly Rule[] = [
       if (!ev.length) return null;
       const py = allFindings(ctx.cause).find((f) => f.frames[0]?.file?.endsWith('.py'));
       if (py) {
-        const src = sourceLine(py.frames[0]!);
-        ev.push(`the bad free is called at ${where(py.frames[0]!)}${src ? `: ${src}` : ''}`);
+        const fr = py.frames[0]!;
+        ev.push(`the bad free is called at ${where(fr)}${fr.source ? `: \`${fr.source}\`` : ''}`);
       }
       return ev;
     },
@@ -296,19 +195,9 @@ export const DIAGNOSES: readonly Rule[] = [
   },
 ];
 
-/** The text of a frame's source line, when the file is readable here (the bridge is usually in the repo under test). */
-function sourceLine(fr: Frame): string | undefined {
-  if (!fr.file || fr.line === undefined) return undefined;
-  try {
-    const line = readFileSync(fr.file, 'utf8').split('\n')[fr.line - 1]?.trim();
-    return line ? `\`${line.length > 120 ? `${line.slice(0, 117)}...` : line}\`` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function where(fr: Frame): string {
-  const file = fr.file ? (isAbsolute(fr.file) && !relative(process.cwd(), fr.file).startsWith('..') ? relative(process.cwd(), fr.file) : fr.file) : fr.obj;
+/** `fn (file:line)` of a frame, with the source text captured at run time when there is one. */
+export function where(fr: Frame): string {
+  const file = fr.file ?? fr.obj;
   return `${fr.fn}${file ? ` (${file}${fr.line !== undefined ? `:${fr.line}` : ''})` : ''}`;
 }
 
@@ -325,7 +214,7 @@ export interface AnswerCheck {
   text: string;
 }
 
-function checkAnswers(cause: Cause, results: Results, backends: Map<string, BackendEntry>): AnswerCheck {
+export function checkAnswers(cause: CaseGroup, results: Results, backends: Map<string, BackendEntry>): AnswerCheck {
   const buggy = new Set(cause.cases.map((c) => c.backend));
   const libs = new Set([...buggy].map((b) => backends.get(b)?.library?.sha256).filter((s): s is string => !!s));
   const ids = new Set(cause.cases.map((c) => c.id));
@@ -356,68 +245,4 @@ function checkAnswers(cause: Cause, results: Results, backends: Map<string, Back
     best.text = `\`${best.backend}\` (a different implementation) passes ${best.passed} of the same ${of} case(s), so the vectors are fine; no binding of the same library file ran them, so the library's own answers are unchecked.`;
   }
   return best;
-}
-
-// ---------------------------------------------------------------------------
-// (b) Grouping with diagnosis
-
-export interface DiagnosedCause extends Cause {
-  /** Backends whose cases share this cause. */
-  backends: string[];
-  diagnosis?: Diagnosis;
-  /** For a binding bug: whether another binding of the same library passed the same cases. */
-  answers?: AnswerCheck;
-}
-
-/** Failing cases grouped by root cause (reports/text.ts), each with a diagnosis when a known FFI mistake matches. */
-export function groupCauses(results: Results): DiagnosedCause[] {
-  const backends = new Map(results.backends.map((b) => [b.id, b]));
-  return groupCaseCauses(results.cases).map((cause) => {
-    const out: DiagnosedCause = { ...cause, backends: [...new Set(cause.cases.map((c) => c.backend))] };
-    for (const r of DIAGNOSES) {
-      const evidence = r.match({ cause, backends });
-      if (!evidence) continue;
-      out.diagnosis = { id: r.id, title: r.title, explanation: r.explanation, fix: r.fix, bindingBug: r.bindingBug, evidence };
-      if (r.bindingBug) out.answers = checkAnswers(cause, results, backends);
-      break;
-    }
-    return out;
-  });
-}
-
-/** Where a cause's cases come from: `python-seedbug: ML-KEM-768 kem.encaps 50, kem.decaps 20`. */
-function spread(cases: readonly CaseResult[]): string {
-  const by = new Map<string, Map<string, number>>();
-  for (const c of cases) {
-    const k = `${c.backend}: ${c.parameterSet}`;
-    const m = by.get(k) ?? new Map<string, number>();
-    m.set(c.op, (m.get(c.op) ?? 0) + 1);
-    by.set(k, m);
-  }
-  return [...by].map(([k, m]) => `${k} ${[...m].map(([op, n]) => `${op} ${n}`).join(', ')}`).join('; ');
-}
-
-const MAX_CAUSES_SHOWN = 10;
-
-/** The console's cause list, printed after the summary table; '' when nothing failed. */
-export function causesText(results: Results): string {
-  const causes = groupCauses(results);
-  if (!causes.length) return '';
-  const n = causes.reduce((a, c) => a + c.cases.length, 0);
-  const head = `Causes: ${n} case${n === 1 ? '' : 's'}, ${causes.length} cause${causes.length === 1 ? '' : 's'}`;
-  const lines = [causes.length === 1 ? `${head}: ${causes[0]!.diagnosis?.title ?? causes[0]!.title}` : head];
-  causes.slice(0, MAX_CAUSES_SHOWN).forEach((c, i) => {
-    lines.push(`  ${i + 1}. ${c.cases.length} case${c.cases.length === 1 ? '' : 's'} (${spread(c.cases)})`);
-    lines.push(`     ${c.title}`);
-    const f = c.cases.find((x) => x.findings[0]?.frames.length)?.findings[0];
-    if (f) lines.push(`     at ${f.frames.slice(0, 3).map(where).join(' ← ')}`);
-    if (c.diagnosis) {
-      lines.push(`     Diagnosis: ${c.diagnosis.title}.`);
-      lines.push(`     Evidence: ${c.diagnosis.evidence.join('; ')}`);
-      lines.push(`     Fix: ${c.diagnosis.fix}`);
-    }
-    if (c.answers) lines.push(`     Answers: ${c.answers.text}`);
-  });
-  if (causes.length > MAX_CAUSES_SHOWN) lines.push(`  … ${causes.length - MAX_CAUSES_SHOWN} more cause(s) in the report`);
-  return lines.join('\n');
 }

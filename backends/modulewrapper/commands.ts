@@ -3,10 +3,10 @@
 // Backend (server.ts) and the parent that turns a wrapper into a Backend
 // (harness/hosts/child-host.ts). See PROTOCOL.md beside this file.
 
-import type { Backend, BackendInfo, Capabilities, Op } from '../contract.ts';
-import { ALL_OPS, RejectedError, UnsupportedError } from '../contract.ts';
-import type { DsaParam, HashAlg, KemParam, ParamSet } from '../params.ts';
-import { DSA_PARAMS, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam, isParamSet } from '../params.ts';
+import type { Backend, BackendInfo, Capabilities, Op } from '../../model/contract.ts';
+import { ALL_OPS, RejectedError, UnsupportedError } from '../../model/contract.ts';
+import type { DsaParam, HashAlg, KemParam, ParamSet } from '../../model/params.ts';
+import { DSA_PARAMS, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam, isParamSet } from '../../model/params.ts';
 import { ProtocolError, textOf } from './codec.ts';
 
 /** A contract argument: bytes, or text (only the pre-hash algorithm name). */

@@ -10,15 +10,17 @@
 // node's own allocations would drown them, and LSan misses allocations made
 // under koffi's stack anyway; see FIELD-NOTES).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend, DsaApi, KemApi } from '../contract.ts';
-import { CrashError } from '../host-errors.ts';
-import type { Finding, FindingKind, Frame } from '../../reports/schema.ts';
-import { openChildBackend, DEFAULT_CALL_TIMEOUT_MS } from '../hosts/child-host.ts';
-import { isOwnProcessSpec, openOwnProcess } from '../../backends/registry.ts';
+import type { Backend, DsaApi, KemApi } from '../../model/contract.ts';
+import { CrashError } from '../../model/errors.ts';
+import type { Finding, FindingKind, Frame } from '../../model/results.ts';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../../backends/modulewrapper/client.ts';
+import { openChildBackend } from './child.ts';
+import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
+import { env } from '../../model/config.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -151,19 +153,14 @@ export function asanRustLibStale(): boolean {
 }
 
 /**
- * The ASan build of native/ is built lazily, the first time `--host asan` needs
- * it (it takes minutes; `PQC_SETUP_ASAN=1 npm run setup` builds it ahead).
+ * The ASan build of native/ (`pqc-harness setup --asan` or `npm run setup -- --asan`
+ * builds it; a run never starts a compiler). PQC_RUST_ASAN_LIB names another one.
  */
-export function ensureAsanRustLib(log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): string {
-  if (process.env['PQC_RUST_ASAN_LIB']) return process.env['PQC_RUST_ASAN_LIB'];
-  if (!asanRustLibStale()) return ASAN_RUST_LIB;
-  log('asan host: building the AddressSanitizer build of native/ (first use; takes a few minutes; `PQC_SETUP_ASAN=1 npm run setup` does it ahead of time)');
-  const r = spawnSync('cargo', ['build', '--release', '--locked', '-p', 'pqc-native', '--target', 'x86_64-unknown-linux-gnu', '--target-dir', ASAN_TARGET_DIR], {
-    cwd: ROOT,
-    env: { ...process.env, RUSTC_BOOTSTRAP: '1', RUSTFLAGS: '-Zsanitizer=address' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (r.status !== 0 || !existsSync(ASAN_RUST_LIB)) throw new Error(`asan host: cargo build of the ASan library failed (status ${r.status})`);
+export function asanRustLib(): string {
+  const given = env('PQC_RUST_ASAN_LIB');
+  if (given) return given;
+  if (!existsSync(ASAN_RUST_LIB)) throw new Error(`asan host: the AddressSanitizer build of native/ is missing (${ASAN_RUST_LIB}): run \`npm run setup -- --asan\` (about 2 minutes)`);
+  if (asanRustLibStale()) throw new Error(`asan host: the AddressSanitizer build of native/ is older than its sources: run \`npm run setup -- --asan\` to rebuild it`);
   return ASAN_RUST_LIB;
 }
 
@@ -205,14 +202,14 @@ export interface AsanHostOptions {
   liboqs?: string;
 }
 
-export async function openAsanBackend(spec: string, opts: AsanHostOptions = {}): Promise<Backend> {
+export async function openAsanBackend(spec: BackendSpec, opts: AsanHostOptions = {}): Promise<Backend> {
   const extra: Record<string, string> = { ...opts.env };
-  if (spec === 'rust' && !extra['PQC_RUST_LIB']) extra['PQC_RUST_LIB'] = ensureAsanRustLib();
+  if (spec.kind.name === 'rust' && !extra['PQC_RUST_LIB']) extra['PQC_RUST_LIB'] = asanRustLib();
   if (opts.liboqs) extra['PQC_LIBOQS'] = opts.liboqs;
   // PYTHONMALLOC=malloc: a CPython wrapper's objects come from malloc, so ASan can say which block a bad pointer is in.
   const wrapper = { env: { PYTHONMALLOC: 'malloc', ...asanEnv(extra) }, timeoutMs: (opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) * ASAN_TIMEOUT_SCALE, startupTimeoutMs: 120_000 };
   // A wrapper program that is its own process gets the runtime preloaded itself.
-  const inner = isOwnProcessSpec(spec) ? await openOwnProcess(spec, wrapper) : await openChildBackend(spec, wrapper);
+  const inner = spec.kind.ownProcess ? await openOwnProcess(spec, wrapper) : await openChildBackend(spec.text, wrapper);
   const info = inner.describe();
   const instrumented = extra['PQC_RUST_LIB'] ?? extra['PQC_FAULT_LIB'];
   const notes = [

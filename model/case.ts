@@ -5,8 +5,17 @@
 import type { Backend, Op } from './contract.ts';
 import type { HashAlg, ParamSet } from './params.ts';
 
-export const SUITES = ['acvp', 'wycheproof', 'cctv', 'accumulated', 'property', 'interop', 'selftest'] as const;
-export type Suite = (typeof SUITES)[number];
+/** A suite name from the suite table (harness/suites/index.ts): `acvp`, `wycheproof`, ... */
+export type Suite = string;
+
+/** The FIPS 203 / FIPS 204 clause a vector family exercises, for an auditor. */
+export interface FipsRef {
+  standard: 'FIPS 203' | 'FIPS 204';
+  /** Sections and algorithms, as the standard numbers them. */
+  clause: string;
+  /** What the family checks, in words. */
+  what: string;
+}
 
 export interface CaseSource {
   /** Vector file relative to the vectors root, e.g. `acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json`. */

@@ -1,7 +1,7 @@
 // Serve a Backend over the module-wrapper protocol on a byte stream: the body
 // of the child host (harness/hosts/child-main.ts), testable in process.
 
-import type { Backend } from '../contract.ts';
+import type { Backend } from '../../model/contract.ts';
 import { FrameDecoder, encodeFrame, textOf } from './codec.ts';
 import { buildConfig, handleRequest, type Served } from './commands.ts';
 

@@ -7,7 +7,7 @@
 // Written for this format only: no attributes, no CDATA, no namespaces; the
 // five predefined entities and numeric character references are decoded.
 
-import type { Finding, FindingKind, Frame } from '../../reports/schema.ts';
+import type { Finding, FindingKind, Frame } from '../../model/results.ts';
 
 export interface XmlNode {
   name: string;

@@ -3,7 +3,7 @@
 // Every method is async so that out-of-process hosts implement it unchanged.
 
 import type { DsaParam, HashAlg, KemParam, ParamSet } from './params.ts';
-import type { Finding } from '../reports/schema.ts';
+import type { Finding } from './findings.ts';
 
 export type BackendKind = 'js' | 'cdylib' | 'liboqs' | 'json-abi' | 'process' | 'module' | 'python';
 

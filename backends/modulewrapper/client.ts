@@ -1,26 +1,25 @@
-// The child host: a Backend whose calls travel over the module-wrapper protocol
-// to another process, so that a crash or a hang costs one call, not the run.
+// The module-wrapper client: a Backend whose calls travel over the module-wrapper
+// protocol to another process, so that a crash or a hang costs one call, not the run.
 //
 // WrapperConnection owns the process: spawn, pipelined requests answered in
 // order, per-call timeout, crash attribution (signal, exit code, the stderr
 // written since the call became the one being served) and transparent respawn.
 // openWrapperBackend turns any connection into a Backend through the shared
-// command table; openChildBackend (a harness child serving a registry backend)
-// and backends/process.ts (any external module wrapper) are thin entries on it.
+// command table (commands.ts, shared with the server side in server.ts). The
+// harness's own child host (harness/hosts/child.ts), backends/process.ts (any
+// external module wrapper) and backends/python.ts are thin entries on it.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Socket } from 'node:net';
-import type { Backend, BackendInfo, Capabilities, DsaApi, KemApi } from '../contract.ts';
-import { UnsupportedError } from '../contract.ts';
-import type { ParamSet } from '../params.ts';
-import { CrashError, TimeoutError } from '../host-errors.ts';
-import { FrameDecoder, ProtocolError, encodeFrame, textOf } from '../modulewrapper/codec.ts';
+import type { Backend, BackendInfo, Capabilities, DsaApi, KemApi } from '../../model/contract.ts';
+import { UnsupportedError } from '../../model/contract.ts';
+import type { ParamSet } from '../../model/params.ts';
+import { CrashError, TimeoutError } from '../../model/errors.ts';
+import { FrameDecoder, ProtocolError, encodeFrame, textOf } from './codec.ts';
 import {
   DESCRIBE_COMMAND, OP_WIRES, capabilitiesOf, decodeError, decodeResult, isErrorResponse, parseConfig, routeFor,
   type Arg, type PeerConfig,
-} from '../modulewrapper/commands.ts';
+} from './commands.ts';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -331,34 +330,4 @@ export async function openWrapperBackend(conn: WrapperConnection, fallback: Back
     ...(dsa ? { dsa } : {}),
     close: () => conn.close(),
   };
-}
-
-// ---------------------------------------------------------------------------
-// The harness's own child: node + tsx + child-main.ts + a registry spec.
-
-export const CHILD_MAIN = fileURLToPath(new URL('./child-main.ts', import.meta.url));
-
-/** `--import` target for tsx, resolved from this file so the child works from any cwd. */
-function tsxImport(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
-
-export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string } = {}): string[] {
-  const prefix = opts.command ?? [process.execPath, '--import', tsxImport(), CHILD_MAIN];
-  return [...prefix, spec, ...(opts.liboqs ? ['--liboqs', opts.liboqs] : [])];
-}
-
-export interface ChildBackendOptions extends WrapperOptions {
-  /** Replaces [node, --import, tsx, child-main.ts]; the spec is appended. */
-  command?: string[];
-  liboqs?: string;
-}
-
-export async function openChildBackend(spec: string, opts: ChildBackendOptions = {}): Promise<WrapperBackend> {
-  const conn = new WrapperConnection(childArgv(spec, opts), opts);
-  const fallback: BackendInfo = { id: spec, name: spec, version: 'unknown', kind: 'process' };
-  return openWrapperBackend(conn, fallback, (info) => ({
-    ...info,
-    notes: [...(info.notes ?? []), `hosted in a child process (module-wrapper protocol)${opts.wrap?.length ? ` under ${opts.wrap[0]}` : ''}`],
-  }));
 }

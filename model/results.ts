@@ -2,9 +2,9 @@
 // view of. The JSON Schema file beside this module (results.schema.json) is the
 // same contract in a form other tools can validate against; tests keep them in step.
 
-import type { Capabilities, BackendInfo } from '../harness/contract.ts';
-import type { CaseSource, Shown, Suite } from '../harness/case.ts';
-import type { ParamSet } from '../harness/params.ts';
+import type { Capabilities, BackendInfo } from './contract.ts';
+import type { CaseSource, FipsRef, Shown, Suite } from './case.ts';
+import type { ParamSet } from './params.ts';
 
 export const RESULTS_SCHEMA = 'pqc-harness/results@1';
 
@@ -13,32 +13,8 @@ export type Status = (typeof STATUSES)[number];
 /** Statuses that fail the gate. */
 export const FAILING: readonly Status[] = ['fail', 'crash', 'timeout', 'error'];
 
-export type FindingKind =
-  | 'invalid-free'
-  | 'double-free'
-  | 'mismatched-free'
-  | 'leak'
-  | 'invalid-read'
-  | 'invalid-write'
-  | 'uninitialised'
-  | 'use-after-free'
-  | 'heap-overflow'
-  | 'abort'
-  | 'other';
-
-export interface Frame {
-  fn: string;
-  obj?: string;
-  file?: string;
-  line?: number;
-}
-
-export interface Finding {
-  tool: 'valgrind' | 'asan' | 'glibc' | 'signal';
-  kind: FindingKind;
-  message: string;
-  frames: Frame[];
-}
+export type { Finding, FindingKind, Frame } from './findings.ts';
+import type { Finding } from './findings.ts';
 
 export interface VectorProvenance {
   source: string;
@@ -93,6 +69,7 @@ export interface RunInfo {
   platform: string;
   host: string;
   argv: string[];
+  /** `--shard i/n`: index is 1-based, as written. */
   shard?: { index: number; count: number };
   /** The suites that ran, with what a reader must know about them. */
   suites?: SuiteInfo[];
@@ -103,6 +80,12 @@ export interface SuiteInfo {
   name: string;
   title: string;
   notes?: string[];
+  /** The FIPS clause of each family of this suite that ran (families without one are absent). */
+  fips?: FamilyFips[];
+}
+
+export interface FamilyFips extends FipsRef {
+  family: string;
 }
 
 export interface Results {
@@ -122,8 +105,14 @@ export function summarize(cases: readonly CaseResult[]): Summary {
   return s;
 }
 
-/** The gate: nothing failed, crashed, stalled or errored, and no memory finding. */
-export function gatePasses(summary: Summary, opts: { strict?: boolean } = {}): boolean {
-  const bad = summary.fail + summary.crash + summary.timeout + summary.error + summary.findings;
-  return bad === 0 && (!opts.strict || summary.skip === 0);
+/** True when the case fails the gate: a failing status or any memory finding. */
+export function isGateFailure(c: CaseResult): boolean {
+  return FAILING.includes(c.status) || c.findings.length > 0;
+}
+
+/** Status as the gate sees it: the case status, or `finding` for a pass/skip with findings. */
+export type GateStatus = Status | 'finding';
+export function gateStatus(c: CaseResult): GateStatus {
+  if (FAILING.includes(c.status)) return c.status;
+  return c.findings.length > 0 ? 'finding' : c.status;
 }

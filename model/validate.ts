@@ -5,7 +5,7 @@
 // it agrees with ajv on valid and invalid documents.
 
 import { readFileSync } from 'node:fs';
-import { RESULTS_SCHEMA, summarize, type Results, type Summary } from './schema.ts';
+import { RESULTS_SCHEMA, summarize, type Results, type Summary } from './results.ts';
 
 type JsonSchema = {
   type?: string | string[];

@@ -1,7 +1,7 @@
 // Errors a host raises when the process behind a backend dies or stalls.
 // The runner turns them into `crash` and `timeout` results; nothing else does.
 
-import type { Finding } from '../reports/schema.ts';
+import type { Finding } from './findings.ts';
 
 export class CrashError extends Error {
   override name = 'CrashError';

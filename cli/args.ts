@@ -1,0 +1,94 @@
+// Argument helpers shared by the commands: lists, validated numbers, the
+// output folder checked before any work, and the usage error (exit 2).
+
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseSpec, SpecError, type BackendSpec } from '../backends/registry.ts';
+import { isParamSet, type ParamSet } from '../model/params.ts';
+import { DEFAULT_SUITES } from '../harness/suites/index.ts';
+
+/** Bad arguments: the command prints the message and its usage, and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs with its errors turned into usage errors. */
+export function parse<O extends Options>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export function list(v: string | undefined, fallback: readonly string[]): string[] {
+  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback];
+}
+
+export function backendSpecs(v: string | undefined, fallback: readonly string[]): BackendSpec[] {
+  const texts = v ? v.split(',').map((s) => s.trim()) : [...fallback];
+  const specs = texts.map((t) => {
+    try {
+      return parseSpec(t);
+    } catch (e) {
+      throw e instanceof SpecError ? new UsageError(e.message) : e;
+    }
+  });
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.text)) throw new UsageError(`backend '${s.text}' is listed twice: each backend id must be unique in a run`);
+    seen.add(s.text);
+  }
+  return specs;
+}
+
+export function suiteList(v: string | undefined, fallback: readonly string[]): string[] {
+  const suites = list(v, fallback);
+  for (const s of suites) if (!DEFAULT_SUITES.includes(s)) throw new UsageError(`unknown suite '${s}'; known: ${DEFAULT_SUITES.join(', ')}`);
+  return suites;
+}
+
+export function paramList(v: string | undefined): ParamSet[] | undefined {
+  if (v === undefined) return undefined;
+  const params = list(v, []);
+  if (params.length === 0) throw new UsageError('--param needs at least one parameter set');
+  for (const p of params) if (!isParamSet(p)) throw new UsageError(`unknown parameter set '${p}'`);
+  return params as ParamSet[];
+}
+
+/** A whole number in [min, max], or undefined when the option is absent. */
+export function intOption(name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects a whole number from ${min} to ${max}, got '${v}'`);
+  return n;
+}
+
+export function parseShard(s: string | undefined): { index: number; count: number } | undefined {
+  if (s === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 <= i <= n, got '${s}'`);
+  return { index, count };
+}
+
+/**
+ * The output folder, created and proven writable before any case runs: a bad
+ * --out must not cost a finished run its results.
+ */
+export function writableDir(dir: string): string {
+  const abs = resolve(dir);
+  const probe = `${abs}/.pqc-harness-probe-${process.pid}`;
+  try {
+    mkdirSync(abs, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (e) {
+    throw new UsageError(`--out ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return abs;
+}

@@ -1,0 +1,31 @@
+// What a memory checker, a sanitizer, glibc or a crash left behind, tied to a
+// case: the kind of fault, the tool's message and the stack (innermost first).
+
+export type FindingKind =
+  | 'invalid-free'
+  | 'double-free'
+  | 'mismatched-free'
+  | 'leak'
+  | 'invalid-read'
+  | 'invalid-write'
+  | 'uninitialised'
+  | 'use-after-free'
+  | 'heap-overflow'
+  | 'abort'
+  | 'other';
+
+export interface Frame {
+  fn: string;
+  obj?: string;
+  file?: string;
+  line?: number;
+  /** The text of that source line, read when the run happened (reports never read the disk). */
+  source?: string;
+}
+
+export interface Finding {
+  tool: 'valgrind' | 'asan' | 'glibc' | 'signal';
+  kind: FindingKind;
+  message: string;
+  frames: Frame[];
+}
