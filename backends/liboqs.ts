@@ -33,6 +33,7 @@ import {
   type Op,
 } from '../model/contract.ts';
 import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
+import { env } from '../model/config.ts';
 
 const OQS_SUCCESS = 0;
 
@@ -47,8 +48,8 @@ export interface LiboqsOptions {
 export function resolveLiboqsPath(opts: LiboqsOptions = {}): string {
   const [path, from] = opts.library
     ? [opts.library, '--liboqs']
-    : process.env.PQC_LIBOQS
-      ? [process.env.PQC_LIBOQS, 'PQC_LIBOQS']
+    : env('PQC_LIBOQS')
+      ? [env('PQC_LIBOQS')!, 'PQC_LIBOQS']
       : [DEFAULT_LIBOQS_PATH, 'the project build'];
   if (!existsSync(path)) {
     throw new Error(

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BackendInfo } from '../model/contract.ts';
 import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from './modulewrapper/client.ts';
+import { env } from '../model/config.ts';
 
 export const PYTHON_BRIDGES = {
   python: fileURLToPath(new URL('./python/pqc_bridge.py', import.meta.url)),
@@ -39,7 +40,7 @@ export interface PythonBackendOptions extends WrapperOptions {
 
 /** argv of a bridge process (a memory-checking host puts its wrapper in front). */
 export function pythonArgv(opts: Pick<PythonBackendOptions, 'variant' | 'python'> = {}): string[] {
-  const python = opts.python ?? process.env['PQC_PYTHON'] ?? 'python3';
+  const python = opts.python ?? env('PQC_PYTHON') ?? 'python3';
   // -u: unbuffered stdio (the bridge writes frames to a raw fd anyway; this keeps stderr lines whole before a crash).
   return [python, '-u', PYTHON_BRIDGES[opts.variant ?? 'python']];
 }
@@ -65,9 +66,9 @@ export function realInterpreter(python: string): Promise<string> {
 
 export async function openPythonBackend(opts: PythonBackendOptions = {}): Promise<WrapperBackend> {
   const variant = opts.variant ?? 'python';
-  const argv = pythonArgv({ variant, python: await realInterpreter(opts.python ?? process.env['PQC_PYTHON'] ?? 'python3') });
-  const env = { ...(opts.library ? { PQC_RUST_LIB: opts.library } : {}), ...opts.env };
-  const conn = new WrapperConnection(argv, { ...opts, env });
+  const argv = pythonArgv({ variant, python: await realInterpreter(opts.python ?? env('PQC_PYTHON') ?? 'python3') });
+  const childEnv = { ...(opts.library ? { PQC_RUST_LIB: opts.library } : {}), ...opts.env };
+  const conn = new WrapperConnection(argv, { ...opts, env: childEnv });
   const fallback: BackendInfo = { id: variant, name: argv.join(' '), version: 'unknown', kind: 'python' };
   return openWrapperBackend(conn, fallback, (info) => ({
     ...info,

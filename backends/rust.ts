@@ -29,6 +29,7 @@ import {
   type KemApi,
 } from '../model/contract.ts';
 import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
+import { env } from '../model/config.ts';
 
 /** Where `cargo build --release -p pqc-native` (run by `npm run setup`) puts the library. */
 export const DEFAULT_RUST_LIBRARY = fileURLToPath(new URL('../target/release/libpqc_native.so', import.meta.url));
@@ -119,7 +120,7 @@ export function loadBufferAbi(path: string): BufferAbi {
 }
 
 export function resolveRustLibrary(opts: { library?: string } = {}): string {
-  const path = opts.library ?? process.env.PQC_RUST_LIB ?? DEFAULT_RUST_LIBRARY;
+  const path = opts.library ?? env('PQC_RUST_LIB') ?? DEFAULT_RUST_LIBRARY;
   if (!existsSync(path)) {
     throw new Error(
       `rust backend: ${path} not found. Run \`npm run setup\` (it builds native/ with ` +

@@ -20,8 +20,8 @@ export const CONFIG_VARS = [
   { name: 'PQC_FAULT_LIB', what: 'the seeded-fault fixture library for `selftest faults` (set by the ASan host for its instrumented build)' },
   { name: 'PQC_VG_MARK', what: 'set by the valgrind host for its child: the shim that brackets every call with markers' },
   { name: 'PQC_KEEP_VG_XML', what: '1: keep the valgrind XML files of a run (for debugging the valgrind host)' },
-  { name: 'PQC_PROPS_SEED', what: 'property tests: replace the fixed fast-check seed' },
-  { name: 'PQC_PROPS_RUNS', what: 'property tests: runs per property (default per property)' },
+  { name: 'PQC_PROPS_SEED', what: "tests: the fast-check seed of the Rust ABI fuzz test (default random, printed)" },
+  { name: 'PQC_PROPS_RUNS', what: 'tests: runs per function of the Rust ABI fuzz test (default 300)' },
   { name: 'PQC_CHROMIUM', what: 'tests: the Chromium binary for the browser test of the HTML report (default /usr/bin/chromium)' },
   { name: 'CI', what: "set (to anything but '' or 'false'): a test that cannot run here (missing toolchain) fails instead of skipping" },
 ] as const satisfies readonly ConfigVar[];

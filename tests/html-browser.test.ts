@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { STATUSES, type Results } from '../model/results.ts';
 import { writeReports } from '../reports/write.ts';
 import { kase, mixedRun, results } from './report-fixtures.ts';
+import { env, inCI } from '../model/config.ts';
 
 // tsconfig has no DOM lib (the harness is Node code): the few browser-side
 // functions below type what they touch.
@@ -29,7 +30,7 @@ interface BrowserGlobals {
   DOMParser: new () => { parseFromString(s: string, type: string): { getElementsByTagName(n: string): { length: number } } };
 }
 
-const CHROMIUM = process.env.PQC_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = env('PQC_CHROMIUM') ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** mixedRun plus passing cases over more parameter sets and suites. */
@@ -44,7 +45,7 @@ function richRun(): Results {
 }
 
 // In CI a missing browser is a failure, not a quiet skip.
-it.runIf(!existsSync(CHROMIUM) && !!process.env.CI)('Chromium is installed (CI)', () => {
+it.runIf(!existsSync(CHROMIUM) && inCI())('Chromium is installed (CI)', () => {
   expect.fail(`no Chromium at ${CHROMIUM}: install the Debian package listed in .ci/apt-packages, or set PQC_CHROMIUM`);
 });
 

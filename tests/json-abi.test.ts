@@ -3,24 +3,16 @@
 // surfaced as RejectedError, and only the offered ops declared. FAILS (never
 // skips) when the library has not been built: `npm run setup` builds it.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { DEFAULT_RUST_LIBRARY } from '../backends/rust.ts';
 import { openJsonAbiBackend } from '../backends/json-abi.ts';
+import { readVectorJson } from './vector-json.ts';
+import { env } from '../model/config.ts';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const VECTORS = process.env.PQC_VECTORS_DIR ?? join(REPO, '..', 'shared', 'vectors');
-const LIB = process.env.PQC_RUST_LIB ?? DEFAULT_RUST_LIBRARY;
+const LIB = env('PQC_RUST_LIB') ?? DEFAULT_RUST_LIBRARY;
 
-function readJson<T>(rel: string): T {
-  const path = join(VECTORS, rel);
-  if (!existsSync(path)) throw new Error(`vector file missing: ${path} (set PQC_VECTORS_DIR)`);
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
-}
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 
@@ -72,10 +64,10 @@ describe('json-abi backend: identity and capabilities', () => {
 });
 
 describe('json-abi backend: official answers (ACVP)', () => {
-  const ed = readJson<{ testGroups: EncapDecapGroup[] }>('acvp-server/ML-KEM-encapDecap-FIPS203/internalProjection.json');
+  const ed = readVectorJson<{ testGroups: EncapDecapGroup[] }>('acvp-server/ML-KEM-encapDecap-FIPS203/internalProjection.json');
   const encaps = ed.testGroups.filter((g) => g.parameterSet === 'ML-KEM-768' && g.function === 'encapsulation').flatMap((g) => g.tests);
   const decaps = ed.testGroups.filter((g) => g.parameterSet === 'ML-KEM-768' && g.function === 'decapsulation').flatMap((g) => g.tests);
-  const kg = readJson<{ testGroups: DsaKeyGenGroup[] }>('acvp-server/ML-DSA-keyGen-FIPS204/internalProjection.json');
+  const kg = readVectorJson<{ testGroups: DsaKeyGenGroup[] }>('acvp-server/ML-DSA-keyGen-FIPS204/internalProjection.json');
   const dsaKeys = kg.testGroups.filter((g) => g.parameterSet === 'ML-DSA-65').flatMap((g) => g.tests);
 
   it('has vectors to run (never green on nothing)', () => {

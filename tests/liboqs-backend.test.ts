@@ -4,29 +4,22 @@
 // not been built: `npm run setup` builds it.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RejectedError, UnsupportedError } from '../model/contract.ts';
 import { DSA, KEM, isDsaParam, isKemParam, type DsaParam, type KemParam } from '../model/params.ts';
 import { layoutForVersion, openLiboqsBackend, resolveLiboqsPath, type LiboqsBackend } from '../backends/liboqs.ts';
+import { readVectorJson } from './vector-json.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const VECTORS = process.env.PQC_VECTORS_DIR ?? join(REPO, '..', 'shared', 'vectors');
 
 // --- ACVP reading (straight from the files; no shared loader on purpose) ----
 
 interface AcvpFile<G> { algorithm: string; mode: string; revision: string; testGroups: G[] }
 
-function readJson<T>(rel: string): T {
-  const path = join(VECTORS, rel);
-  if (!existsSync(path)) throw new Error(`vector file missing: ${path} (set PQC_VECTORS_DIR)`);
-  const raw = readFileSync(path);
-  return JSON.parse((rel.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as T;
-}
 
 function hex(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'hex'));
@@ -68,11 +61,11 @@ function dsaPs(s: string): DsaParam {
   return s;
 }
 
-const kemKeyGen = readJson<AcvpFile<KemKeyGenGroup>>('acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json');
-const encapDecap = readJson<AcvpFile<EncapDecapGroup>>('acvp-server/ML-KEM-encapDecap-FIPS203/internalProjection.json');
-const dsaKeyGen = readJson<AcvpFile<DsaKeyGenGroup>>('acvp-server/ML-DSA-keyGen-FIPS204/internalProjection.json');
-const sigGenPrompt = readJson<AcvpFile<SigGenGroup>>('acvp-server/ML-DSA-sigGen-FIPS204/prompt.json.gz');
-const sigGenExpected = readJson<SigGenExpected>('acvp-server/ML-DSA-sigGen-FIPS204/expectedResults.json');
+const kemKeyGen = readVectorJson<AcvpFile<KemKeyGenGroup>>('acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json');
+const encapDecap = readVectorJson<AcvpFile<EncapDecapGroup>>('acvp-server/ML-KEM-encapDecap-FIPS203/internalProjection.json');
+const dsaKeyGen = readVectorJson<AcvpFile<DsaKeyGenGroup>>('acvp-server/ML-DSA-keyGen-FIPS204/internalProjection.json');
+const sigGenPrompt = readVectorJson<AcvpFile<SigGenGroup>>('acvp-server/ML-DSA-sigGen-FIPS204/prompt.json.gz');
+const sigGenExpected = readVectorJson<SigGenExpected>('acvp-server/ML-DSA-sigGen-FIPS204/expectedResults.json');
 
 const kemKeyGenCases = nonEmpty(
   'ML-KEM keyGen',

@@ -18,6 +18,7 @@ import { FAULTS } from '../harness/selftest/fault-backend.ts';
 import { runConformance } from '../harness/runner.ts';
 import { assertResults } from '../model/validate.ts';
 import { DEFAULT_RUST_LIBRARY } from '../backends/rust.ts';
+import { inCI } from '../model/config.ts';
 
 // ---- hand-written valgrind XML (protocol 4) ---------------------------------
 
@@ -272,7 +273,7 @@ const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
 const canRun = hasValgrind && fixturesMissing().length === 0 && existsSync(VGMARK_LIB);
 
 // In CI the memory-fault mode is part of what must be proven: missing tools fail, never skip.
-it.runIf(!!process.env.CI && !canRun)('valgrind, the shim and the fault fixture are installed (CI)', () => {
+it.runIf(inCI() && !canRun)('valgrind, the shim and the fault fixture are installed (CI)', () => {
   expect.fail(`valgrind ${hasValgrind ? 'present' : 'missing'}; missing builds: ${[...fixturesMissing(), ...(existsSync(VGMARK_LIB) ? [] : [VGMARK_LIB])].join(', ') || 'none'}`);
 });
 

@@ -14,12 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { BUFFER_ABI, DEFAULT_RUST_LIBRARY, type BufferAbiName } from '../backends/rust.ts';
+import { env } from '../model/config.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./rust-abi-fuzz.child.ts', import.meta.url));
-const LIB = process.env.PQC_RUST_LIB ?? DEFAULT_RUST_LIBRARY;
-const RUNS = Number(process.env.PQC_PROPS_RUNS ?? 300);
-const SEED = Number(process.env.PQC_PROPS_SEED ?? Math.floor(Math.random() * 0x7fffffff));
+const LIB = env('PQC_RUST_LIB') ?? DEFAULT_RUST_LIBRARY;
+const RUNS = Number(env('PQC_PROPS_RUNS') ?? 300);
+const SEED = Number(env('PQC_PROPS_SEED') ?? Math.floor(Math.random() * 0x7fffffff));
 
 interface ChildResult {
   code: number | null;

@@ -6,24 +6,14 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ALL_OPS, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi } from '../model/contract.ts';
 import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam } from '../model/params.ts';
 import { DEFAULT_RUST_LIBRARY, benchNs, loadBufferAbi, openRustBackend } from '../backends/rust.ts';
+import { readVectorJson } from './vector-json.ts';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const VECTORS = process.env.PQC_VECTORS_DIR ?? join(REPO, '..', 'shared', 'vectors');
 
-function readJson<T>(rel: string): T {
-  const path = join(VECTORS, rel);
-  if (!existsSync(path)) throw new Error(`vector file missing: ${path} (set PQC_VECTORS_DIR)`);
-  const raw = readFileSync(path);
-  return JSON.parse((rel.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as T;
-}
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 function nonEmpty<T>(what: string, xs: T[]): T[] {
@@ -95,7 +85,7 @@ describe('rust backend: identity', () => {
 });
 
 describe('rust backend: ACVP ML-KEM keyGen (FIPS 203)', () => {
-  const file = readJson<{ testGroups: KemKeyGenGroup[] }>('acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json');
+  const file = readVectorJson<{ testGroups: KemKeyGenGroup[] }>('acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json');
   const cases = nonEmpty(
     'ML-KEM keyGen',
     file.testGroups.flatMap((g) => g.tests.map((t) => ({ ps: g.parameterSet, ...t }))),
@@ -109,7 +99,7 @@ describe('rust backend: ACVP ML-KEM keyGen (FIPS 203)', () => {
 });
 
 describe('rust backend: ACVP ML-DSA keyGen (FIPS 204)', () => {
-  const file = readJson<{ testGroups: DsaKeyGenGroup[] }>('acvp-server/ML-DSA-keyGen-FIPS204/internalProjection.json');
+  const file = readVectorJson<{ testGroups: DsaKeyGenGroup[] }>('acvp-server/ML-DSA-keyGen-FIPS204/internalProjection.json');
   const cases = nonEmpty(
     'ML-DSA keyGen',
     file.testGroups.flatMap((g) => g.tests.map((t) => ({ ps: g.parameterSet, ...t }))),
@@ -123,7 +113,7 @@ describe('rust backend: ACVP ML-DSA keyGen (FIPS 204)', () => {
 });
 
 describe('rust backend: ACVP ML-KEM encapDecap (FIPS 203)', () => {
-  const file = readJson<{ testGroups: EncapDecapGroup[] }>('acvp-server/ML-KEM-encapDecap-FIPS203/internalProjection.json');
+  const file = readVectorJson<{ testGroups: EncapDecapGroup[] }>('acvp-server/ML-KEM-encapDecap-FIPS203/internalProjection.json');
   const cases = nonEmpty(
     'ML-KEM encapDecap',
     file.testGroups.flatMap((g) => g.tests.map((t) => ({ ps: g.parameterSet, fn: g.function, ...t }))),
@@ -152,8 +142,8 @@ describe('rust backend: ACVP ML-KEM encapDecap (FIPS 203)', () => {
 });
 
 describe('rust backend: ACVP ML-DSA sigGen (FIPS 204, every interface)', () => {
-  const prompt = readJson<{ testGroups: SigGenGroup[] }>('acvp-server/ML-DSA-sigGen-FIPS204/prompt.json.gz');
-  const expected = readJson<SigGenExpected>('acvp-server/ML-DSA-sigGen-FIPS204/expectedResults.json');
+  const prompt = readVectorJson<{ testGroups: SigGenGroup[] }>('acvp-server/ML-DSA-sigGen-FIPS204/prompt.json.gz');
+  const expected = readVectorJson<SigGenExpected>('acvp-server/ML-DSA-sigGen-FIPS204/expectedResults.json');
   const want = new Map<string, string>();
   for (const g of expected.testGroups) for (const t of g.tests) want.set(`${g.tgId}/${t.tcId}`, t.signature);
   const cases = nonEmpty(
@@ -183,7 +173,7 @@ describe('rust backend: ACVP ML-DSA sigGen (FIPS 204, every interface)', () => {
 });
 
 describe('rust backend: ACVP ML-DSA sigVer (FIPS 204, every interface)', () => {
-  const file = readJson<{ testGroups: SigVerGroup[] }>('acvp-server/ML-DSA-sigVer-FIPS204/internalProjection.json');
+  const file = readVectorJson<{ testGroups: SigVerGroup[] }>('acvp-server/ML-DSA-sigVer-FIPS204/internalProjection.json');
   const cases = nonEmpty(
     'ML-DSA sigVer',
     file.testGroups.flatMap((g) => g.tests.map((t) => ({ g, t }))),

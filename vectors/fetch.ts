@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { contentHash, manifest, type ManifestEntry } from './manifest.ts';
 import { cacheDir, locate, sha256Hex, VectorHashError } from './store.ts';
+import { env } from '../model/config.ts';
 
 export const DEFAULT_BASE_URL = 'https://raw.githubusercontent.com';
 
@@ -26,7 +27,7 @@ export interface FetchReport {
  * under its final name.
  */
 export async function fetchVectors(opts: { baseUrl?: string; force?: boolean; log?: (s: string) => void } = {}): Promise<FetchReport[]> {
-  const base = opts.baseUrl ?? process.env.PQC_VECTORS_BASE_URL ?? DEFAULT_BASE_URL;
+  const base = opts.baseUrl ?? env('PQC_VECTORS_BASE_URL') ?? DEFAULT_BASE_URL;
   const out: FetchReport[] = [];
   for (const e of manifest()) {
     if (!opts.force && locate(e.file)) {

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { contentHash, manifestEntry, type ManifestEntry } from './manifest.ts';
+import { env } from '../model/config.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,12 +20,13 @@ export interface VectorRoot {
 }
 
 export function cacheDir(): string {
-  return process.env.PQC_VECTORS_CACHE ?? join(REPO_ROOT, '.cache', 'vectors');
+  return env('PQC_VECTORS_CACHE') ?? join(REPO_ROOT, '.cache', 'vectors');
 }
 
 export function vectorRoots(): VectorRoot[] {
   const roots: VectorRoot[] = [];
-  if (process.env.PQC_VECTORS_DIR) roots.push({ dir: resolve(process.env.PQC_VECTORS_DIR), origin: 'PQC_VECTORS_DIR' });
+  const given = env('PQC_VECTORS_DIR');
+  if (given) roots.push({ dir: resolve(given), origin: 'PQC_VECTORS_DIR' });
   roots.push({ dir: resolve(REPO_ROOT, '..', 'shared', 'vectors'), origin: 'shared' });
   roots.push({ dir: cacheDir(), origin: 'cache' });
   return roots;
