@@ -1,6 +1,7 @@
 // Runs cases on backends and records one result per (backend, case).
 // Data flows one way: suites make cases, hosts run them, reports read results.
 
+import { fnv1a32 } from '../model/bytes.ts';
 import type { Case, Outcome, Suite } from '../model/case.ts';
 import { hasOp, RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { CrashError, TimeoutError } from '../model/errors.ts';
@@ -31,12 +32,7 @@ export interface RunOptions {
 
 /** FNV-1a over the (backend, case) key: stable, so shards merge to the unsharded run. */
 export function shardOf(backend: string, id: string, count: number): number {
-  let h = 0x811c9dc5;
-  for (const ch of `${backend}\0${id}`) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h % count;
+  return fnv1a32(`${backend}\0${id}`) % count;
 }
 
 export class ZeroCasesError extends Error {

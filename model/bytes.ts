@@ -44,3 +44,16 @@ export function firstDiff(a: Uint8Array, b: Uint8Array): number {
 }
 
 export const ZERO32: Readonly<Uint8Array> = new Uint8Array(32);
+
+/**
+ * FNV-1a (32-bit) of a string, one step per code point's first UTF-16 unit: a
+ * stable, seedless hash for names (shard assignment, property seeds).
+ */
+export function fnv1a32(s: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of s) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}

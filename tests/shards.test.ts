@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../model/results.ts';
 import { shardOf } from '../harness/runner.ts';
+import { fnv1a32 } from '../model/bytes.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
 const sh = promisify(execFile);
@@ -29,7 +30,9 @@ describe('--shard i/n and report merge', () => {
     const counts = [0, 0, 0, 0];
     for (const id of ids) counts[shardOf('noble', id, 4)]!++;
     for (const n of counts) expect(n).toBeGreaterThan(600);
-    expect(shardOf('noble', 'a/b', 7)).toBe(shardOf('noble', 'a/b', 7));
+    // The hash is FNV-1a (published test vectors), over backend NUL id: nothing per process or per run.
+    expect([fnv1a32(''), fnv1a32('a'), fnv1a32('foobar')]).toEqual([0x811c9dc5, 0xe40c292c, 0xbf9cf968]);
+    expect(shardOf('noble', 'a/b', 7)).toBe(fnv1a32('noble\0a/b') % 7);
   });
 
   it('merging every shard gives the unsharded run', async () => {

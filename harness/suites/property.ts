@@ -11,7 +11,7 @@
 
 import fc from 'fast-check';
 import { shake256 } from '@noble/hashes/sha3.js';
-import { equalBytes, toHex } from '../../model/bytes.ts';
+import { equalBytes, fnv1a32, toHex } from '../../model/bytes.ts';
 import type { Case, Outcome, Shown } from '../../model/case.ts';
 import { dsaApi, kemApi, RejectedError, UnsupportedError, type Backend, type DsaApi, type KemApi, type Op } from '../../model/contract.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
@@ -434,12 +434,7 @@ export const DSA_PROPERTIES: PropertyDef<DsaParam>[] = [
 
 /** FNV-1a of the case id: a fixed, recorded seed per case (fits fast-check's 32-bit seed). */
 export function propertySeed(id: string): number {
-  let h = 0x811c9dc5;
-  for (const ch of id) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h | 0;
+  return fnv1a32(id) | 0;
 }
 
 /** Counterexample values for a report: bytes as hex. */
