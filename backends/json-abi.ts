@@ -3,7 +3,7 @@
 // caller must give back to the library's own `pqc_free_string`. See the JSON
 // section of native/include/pqc_native.h for the field names.
 //
-// How the returned strings are received, and why (FIELD-NOTES, "The seed bug"):
+// How the returned strings are received, and why (measured with koffi 3.3.4):
 // - Declaring the return as `str` / `const char *` copies the text into a JS
 //   string and loses the pointer: every call leaks.
 // - Passing that JS string back to pqc_free_string frees a temporary on koffi's

@@ -12,7 +12,7 @@
 // kills the Python process only and costs the one call being served.
 //
 // Interpreter: opts.python, else $PQC_PYTHON, else `python3`. Under valgrind use
-// Debian's /usr/bin/python3 with PYTHONMALLOC=malloc (FIELD-NOTES; a pyenv
+// Debian's /usr/bin/python3 with PYTHONMALLOC=malloc (a pyenv build gave 632 false errors; a pyenv
 // `python3` on PATH is a shell shim). Library: opts.library, else
 // $PQC_RUST_LIB, else <repo>/target/release/libpqc_native.so (the bridge decides).
 

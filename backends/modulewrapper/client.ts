@@ -127,7 +127,7 @@ export class WrapperConnection {
       if (p.stderr.length > 2 * STDERR_KEEP) p.stderr = p.stderr.slice(-STDERR_KEEP);
     });
     child.stdout?.on('data', (chunk: Buffer) => this.onData(p, chunk));
-    // Await 'close' only (FIELD-NOTES): it comes after stdout/stderr are drained.
+    // Await 'close' only: it comes after stdout/stderr are drained (awaiting 'exit' then 'close' can hang).
     child.on('close', (code, signal) => {
       onExit();
       this.onDeath(p, code, signal, null);

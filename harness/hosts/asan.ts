@@ -8,7 +8,7 @@
 // of that stderr into Findings and attaches them to the error, and the runner
 // copies them onto the crashed case. Leaks are valgrind's job (detect_leaks=0:
 // node's own allocations would drown them, and LSan misses allocations made
-// under koffi's stack anyway; see FIELD-NOTES).
+// under koffi's stack anyway, unless fast_unwind_on_malloc=0, about 15x slower).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';

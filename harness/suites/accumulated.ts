@@ -22,7 +22,7 @@ import type { FipsRule, PerBackendSuite, SuiteOptions } from './suite.ts';
 /** SHAKE-128 of the empty string starts with these bytes (FIPS 202); checked before anything else. */
 export const SHAKE128_EMPTY_PREFIX = '7f9c2ba4e88f827d616045507605853e';
 
-/** Final FIPS 203 accumulated digests (FIELD-NOTES, vectors README). */
+/** Final FIPS 203 accumulated digests (the CCTV procedure run against final FIPS 203; also in the vectors README). */
 export const KEM_DIGESTS: Readonly<Record<number, Readonly<Record<KemParam, string>>>> = {
   100: {
     'ML-KEM-512': '449120c6e320ef3e9fbfa2316e5f2d2e1e6dd37d8ff5d086d5d2db7d42aff0a1',
