@@ -10,7 +10,7 @@
 // call into an error (a silently different read would be a wrong answer).
 //
 // Memory rule: liboqs takes no lengths for keys and ciphertexts, so every
-// input length is checked against harness/params.ts before any C call, and
+// input length is checked against model/params.ts before any C call, and
 // every output buffer is allocated at the size the library itself reports
 // (which is checked against the table when the backend opens).
 

@@ -6,7 +6,7 @@
 // - python-seedbug:  pqc_bridge_seedbug.py, a FIXTURE with the seed's bug
 //                    (restype c_char_p, then the bytes passed to pqc_free_string):
 //                    every JSON call aborts in glibc. It exists to show what the
-//                    harness makes of that (harness/diagnose.ts).
+//                    harness makes of that (harness/hosts/crash-stderr.ts, model/diagnoses.ts).
 //
 // The bridge is its own process, so it needs no node child around it: a crash
 // kills the Python process only and costs the one call being served.

@@ -7,7 +7,7 @@
 // never reads or writes past a buffer, whatever the caller hands in. This
 // adapter deliberately does NOT pre-check lengths: a wrong length must reach
 // the native side, which answers PQC_ERR_LENGTH (that is behaviour under test).
-// Output buffers are allocated per call at the sizes in harness/params.ts,
+// Output buffers are allocated per call at the sizes in model/params.ts,
 // which are checked against the library's own pqc_kem_sizes/pqc_dsa_sizes when
 // the backend opens.
 

@@ -15,7 +15,7 @@ export const BENCH_USAGE = `pqc-harness bench [--backend ${DEFAULT_BACKENDS.join
                   [--op keygen,encaps,decaps,sign,verify] [--out reports/out]
                   [--min-time-ms ${DEFAULT_MIN_TIME_MS}] [--rounds 5] [--skip ffi,host,default-run] [--conformance] [--liboqs PATH]`;
 
-/** `pqc-harness bench`: parses its own flags (harness/cli.ts hands over the rest of argv). */
+/** `pqc-harness bench`: parses its own flags (cli/main.ts hands over the rest of argv). */
 export async function cmdBench(args: string[]): Promise<number> {
   const { values } = parse(args, {
     backend: { type: 'string' },

@@ -1,4 +1,4 @@
-// harness/diagnose.ts: crash stderr → findings, known FFI mistakes → diagnoses,
+// crash-stderr.ts, causes.ts and diagnoses.ts: crash stderr → findings, known FFI mistakes → diagnoses,
 // and (live, when valgrind is installed) what memcheck reports for the seed's
 // ctypes bug, read through the valgrind host's own XML reader.
 
@@ -143,7 +143,7 @@ describe('diagnoses', () => {
     expect(alone[0]!.answers?.text).toMatch(/^No other binding of this library ran these cases/);
   });
 
-  // Measured with valgrind 3.19 on the twin (see harness/diagnose.ts header); shaped as valgrind-xml.ts toFinding builds it.
+  // Measured with valgrind 3.19 on the twin (see model/diagnoses.ts header); shaped as valgrind-xml.ts toFinding builds it.
   const vgInvalidFree: Finding = {
     tool: 'valgrind',
     kind: 'invalid-free',

@@ -1,7 +1,7 @@
-// reports/results.schema.json against reports/schema.ts: ajv validates good and
+// model/results.schema.json against model/results.ts: ajv validates good and
 // bad documents; enums and field lists are checked against the TypeScript
 // types (at compile time) and the runtime tables (at run time); the
-// dependency-free validator in reports/validate.ts agrees with ajv.
+// dependency-free validator in model/validate.ts agrees with ajv.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

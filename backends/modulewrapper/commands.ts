@@ -1,7 +1,7 @@
-// The one table between the backend contract (harness/contract.ts) and the
+// The one table between the backend contract (model/contract.ts) and the
 // module-wrapper command set, used by both sides: the child that serves a
 // Backend (server.ts) and the parent that turns a wrapper into a Backend
-// (harness/hosts/child-host.ts). See PROTOCOL.md beside this file.
+// (client.ts). See PROTOCOL.md beside this file.
 
 import type { Backend, BackendInfo, Capabilities, Op } from '../../model/contract.ts';
 import { ALL_OPS, RejectedError, UnsupportedError } from '../../model/contract.ts';

@@ -1,6 +1,6 @@
 """The acvptool module-wrapper protocol, server side, in plain Python (stdlib only).
 
-Framing (harness/modulewrapper/PROTOCOL.md): a request and a response alike are
+Framing (backends/modulewrapper/PROTOCOL.md): a request and a response alike are
 u32le N, N x u32le lengths, then the N byte strings. The first string of a
 request is the command name. Exactly one response per request, except `flush`.
 Errors use the harness convention: ["pqc-harness/error", kind, message] with

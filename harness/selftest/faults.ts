@@ -1,6 +1,6 @@
 // `pqc-harness selftest faults --out DIR`: proves the memory-check hosts'
 // detection power against seeded defects (native/fixture/fault.c, through the
-// module backend tests/fixtures/fault-backend.ts), and their silence on clean code.
+// module backend harness/selftest/fault-backend.ts), and their silence on clean code.
 //
 // The matrix is every fault × {child, valgrind, asan}. A cell passes when the
 // outcome is exactly the expected one (EXPECTED below, documented in

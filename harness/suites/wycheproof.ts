@@ -25,7 +25,7 @@
 //                              it equals the expected output the vector gives (a differing
 //                              output still fails), and either verify verdict passes. The
 //                              outcome's note says which behaviour was seen.
-// Lengths are pinned (from harness/params.ts) only where the test is valid; fields that
+// Lengths are pinned (from model/params.ts) only where the test is valid; fields that
 // are deliberately wrong in invalid tests are only parsed as hex.
 
 import { ZERO32 } from '../../model/bytes.ts';

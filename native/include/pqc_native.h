@@ -103,7 +103,7 @@ extern "C" {
  * Anything else is PQC_ERR_UNSUPPORTED. */
 
 /* ---- HashML-DSA pre-hash ids, in the order of HASH_ALGS in
- *      harness/params.ts. The OID put into M' is the DER encoding of
+ *      model/params.ts. The OID put into M' is the DER encoding of
  *      2.16.840.1.101.3.4.2.x (NIST hash algorithm arc). ---- */
 #define PQC_HASH_SHA2_224 0      /* OID ...04.02.04, 28-byte digest */
 #define PQC_HASH_SHA2_256 1      /* OID ...04.02.01, 32-byte digest */

@@ -4,7 +4,7 @@
  * pqc_vg_end after every module-wrapper command it serves when PQC_VG_MARK
  * names this library. Under memcheck the markers land in the XML stream as
  * <clientmsg> records, in order with the <error> records, so the parent
- * (harness/memcheck/valgrind-host.ts) attributes each error to the exact call
+ * (harness/hosts/valgrind.ts) attributes each error to the exact call
  * in flight. Outside valgrind every request is a no-op.
  *
  * Built by scripts/setup.sh with gcc -O0 -g -shared -fPIC into build/shim/libvgmark.so.

@@ -1,5 +1,5 @@
 //! HashML-DSA pre-hash functions (FIPS 204 §5.4), numbered in the order of
-//! `HASH_ALGS` in harness/params.ts; the DER OIDs go into M'.
+//! `HASH_ALGS` in model/params.ts; the DER OIDs go into M'.
 
 use sha2::{Sha224, Sha256, Sha384, Sha512, Sha512_224, Sha512_256};
 use sha3::{Digest, Sha3_224, Sha3_256, Sha3_384, Sha3_512};
