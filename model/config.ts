@@ -15,7 +15,7 @@ export const CONFIG_VARS = [
   { name: 'PQC_VECTORS_BASE_URL', what: 'base URL `vectors fetch` downloads from (default https://raw.githubusercontent.com)' },
   { name: 'PQC_LIBOQS', what: 'a liboqs.so to use instead of the one set-up builds (same as --liboqs)' },
   { name: 'PQC_RUST_LIB', what: "the Rust cdylib (libpqc_native.so) for `rust` and the python bridges (default: set-up's build)" },
-  { name: 'PQC_RUST_ASAN_LIB', what: 'the AddressSanitizer build of the Rust cdylib for `--host asan` (default: the one `pqc-harness setup --asan` builds)' },
+  { name: 'PQC_RUST_ASAN_LIB', what: 'the AddressSanitizer build of the Rust cdylib for `--host asan` (default: the one `npm run setup -- --asan` builds)' },
   { name: 'PQC_PYTHON', what: 'the Python interpreter for the python bridges (default python3)' },
   { name: 'PQC_FAULT_LIB', what: 'the seeded-fault fixture library for `selftest faults` (set by the ASan host for its instrumented build)' },
   { name: 'PQC_VG_MARK', what: 'set by the valgrind host for its child: the shim that brackets every call with markers' },
