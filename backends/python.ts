@@ -68,7 +68,7 @@ export async function openPythonBackend(opts: PythonBackendOptions = {}): Promis
   const variant = opts.variant ?? 'python';
   const argv = pythonArgv({ variant, python: await realInterpreter(opts.python ?? env('PQC_PYTHON') ?? 'python3') });
   const childEnv = { ...(opts.library ? { PQC_RUST_LIB: opts.library } : {}), ...opts.env };
-  const conn = new WrapperConnection(argv, { ...opts, env: childEnv });
+  const conn = WrapperConnection.spawn(argv, { ...opts, env: childEnv });
   const fallback: BackendInfo = { id: variant, name: argv.join(' '), version: 'unknown', kind: 'python' };
   return openWrapperBackend(conn, fallback, (info) => ({
     ...info,

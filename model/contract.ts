@@ -17,7 +17,22 @@ export interface BackendInfo {
   library?: { path: string; sha256: string };
   /** Free-form facts a reader of the report should know (emulations, limits). */
   notes?: string[];
+  /** How the harness reads what the backend's declaration left open, decided by known-answer probes. */
+  dialect?: DialectDecision[];
 }
+
+/** One open question about a backend's interface, the reading kept, and the probes' evidence. */
+export interface DialectDecision {
+  /** What was open, e.g. `ML-DSA-44 sigGen: what \`message\` means`. */
+  question: string;
+  /** The reading kept; null when no reading matched (the affected cases are skipped with the evidence). */
+  decided: string | null;
+  /** One line per probe: which vector, which reading, what came back. */
+  evidence: string[];
+}
+
+/** Why the peer behind a backend was replaced, and how often (out-of-process hosts). */
+export type Respawns = Record<'refusal' | 'crash' | 'timeout' | 'protocol', number>;
 
 /**
  * Operation names, one per contract method. Capabilities and skip reasons speak
@@ -85,6 +100,8 @@ export interface Backend {
   dsa?: DsaApi;
   /** Release native handles, child processes. Idempotent. */
   close?(): Promise<void>;
+  /** Out-of-process hosts: peers started after the first, by cause (a refusal by exit costs a respawn too). */
+  stats?(): { respawns: Respawns };
   /**
    * Memory-checking hosts (valgrind, ASan) only: findings attributed to the calls
    * made since the previous drain. The runner drains after every case.

@@ -2,7 +2,7 @@
 // view of. The JSON Schema file beside this module (results.schema.json) is the
 // same contract in a form other tools can validate against; tests keep them in step.
 
-import type { Capabilities, BackendInfo } from './contract.ts';
+import type { BackendInfo, Capabilities, Respawns } from './contract.ts';
 import type { CaseSource, FipsRef, Shown, Suite } from './case.ts';
 import type { ParamSet } from './params.ts';
 
@@ -36,6 +36,12 @@ export interface CaseResult {
   reason?: string;
   /** Something a reader should know about a pass (e.g. a draft-era vector checked only where it still applies). */
   note?: string;
+  /**
+   * The harness formatted part of the input itself (M′ or μ, FIPS 204
+   * Algorithms 2–5, 7) because the backend offers only a lower interface:
+   * what that tests, and what it leaves untested.
+   */
+  derived?: string;
   inputs?: Shown;
   expected?: Shown;
   got?: Shown;
@@ -47,6 +53,8 @@ export interface CaseResult {
 
 export interface BackendEntry extends BackendInfo {
   capabilities: Capabilities;
+  /** Out-of-process hosts: peers started after the first, by cause. */
+  respawns?: Respawns;
   /** Findings not tied to one case: leaks valgrind reports when the child exits. */
   findings?: Finding[];
 }

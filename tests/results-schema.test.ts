@@ -29,9 +29,9 @@ const BACKEND_KINDS = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'module'
 const FIELDS = {
   root: { all: ['schema', 'run', 'backends', 'cases', 'summary'], required: ['schema', 'run', 'backends', 'cases', 'summary'] },
   runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
-  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'capabilities', 'findings'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
+  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'dialect', 'capabilities', 'respawns', 'findings'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
   caseResult: {
-    all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
+    all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'derived', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],
   },
   finding: { all: ['tool', 'kind', 'message', 'frames'], required: ['tool', 'kind', 'message', 'frames'] },

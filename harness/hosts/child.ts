@@ -27,7 +27,7 @@ export interface ChildBackendOptions extends WrapperOptions {
 }
 
 export async function openChildBackend(spec: string, opts: ChildBackendOptions = {}): Promise<WrapperBackend> {
-  const conn = new WrapperConnection(childArgv(spec, opts), opts);
+  const conn = WrapperConnection.spawn(childArgv(spec, opts), opts);
   const fallback: BackendInfo = { id: spec, name: spec, version: 'unknown', kind: 'process' };
   return openWrapperBackend(conn, fallback, (info) => ({
     ...info,
