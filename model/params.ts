@@ -57,21 +57,22 @@ export function isParamSet(p: string): p is ParamSet {
 
 /**
  * HashML-DSA pre-hash functions as ACVP names them, with output length in bytes
- * (SHAKE lengths per FIPS 204 §5.4) and the DER OID that goes into M'.
+ * (SHAKE lengths per FIPS 204 §5.4), the DER OID that goes into M', and the
+ * name node:crypto knows the hash by.
  */
 export const HASH_ALGS = {
-  'SHA2-224': { outLen: 28, oid: '0609608648016503040204' },
-  'SHA2-256': { outLen: 32, oid: '0609608648016503040201' },
-  'SHA2-384': { outLen: 48, oid: '0609608648016503040202' },
-  'SHA2-512': { outLen: 64, oid: '0609608648016503040203' },
-  'SHA2-512/224': { outLen: 28, oid: '0609608648016503040205' },
-  'SHA2-512/256': { outLen: 32, oid: '0609608648016503040206' },
-  'SHA3-224': { outLen: 28, oid: '0609608648016503040207' },
-  'SHA3-256': { outLen: 32, oid: '0609608648016503040208' },
-  'SHA3-384': { outLen: 48, oid: '0609608648016503040209' },
-  'SHA3-512': { outLen: 64, oid: '060960864801650304020A' },
-  'SHAKE-128': { outLen: 32, oid: '060960864801650304020B' },
-  'SHAKE-256': { outLen: 64, oid: '060960864801650304020C' },
+  'SHA2-224': { outLen: 28, oid: '0609608648016503040204', node: 'sha224' },
+  'SHA2-256': { outLen: 32, oid: '0609608648016503040201', node: 'sha256' },
+  'SHA2-384': { outLen: 48, oid: '0609608648016503040202', node: 'sha384' },
+  'SHA2-512': { outLen: 64, oid: '0609608648016503040203', node: 'sha512' },
+  'SHA2-512/224': { outLen: 28, oid: '0609608648016503040205', node: 'sha512-224' },
+  'SHA2-512/256': { outLen: 32, oid: '0609608648016503040206', node: 'sha512-256' },
+  'SHA3-224': { outLen: 28, oid: '0609608648016503040207', node: 'sha3-224' },
+  'SHA3-256': { outLen: 32, oid: '0609608648016503040208', node: 'sha3-256' },
+  'SHA3-384': { outLen: 48, oid: '0609608648016503040209', node: 'sha3-384' },
+  'SHA3-512': { outLen: 64, oid: '060960864801650304020A', node: 'sha3-512' },
+  'SHAKE-128': { outLen: 32, oid: '060960864801650304020B', node: 'shake128' },
+  'SHAKE-256': { outLen: 64, oid: '060960864801650304020C', node: 'shake256' },
 } as const;
 export type HashAlg = keyof typeof HASH_ALGS;
 export const HASH_ALG_NAMES = Object.keys(HASH_ALGS) as HashAlg[];
