@@ -29,6 +29,11 @@ export async function cmdBackends(args: string[]): Promise<number> {
       const missing = ALL_OPS.filter((o) => !caps.ops.includes(o));
       console.log(`  operations: ${caps.ops.join(', ')}`);
       if (missing.length) console.log(`  not offered: ${missing.join(', ')}`);
+      for (const [op, how] of Object.entries(caps.derived ?? {})) console.log(`  derived: ${op}: ${how}`);
+      for (const q of d.dialect ?? []) {
+        console.log(`  dialect: ${q.question}: ${q.decided ?? 'UNDETERMINED (the cases that depend on it are skipped)'}`);
+        for (const e of q.evidence) console.log(`    probe: ${e}`);
+      }
       for (const n of d.notes ?? []) console.log(`  note: ${n}`);
       await b.close?.();
     } catch (e) {

@@ -2,6 +2,7 @@
 // Data flows one way: suites make cases, hosts run them, reports read results.
 
 import { fnv1a32 } from '../model/bytes.ts';
+import { collectDerivedCalls } from '../model/derived-calls.ts';
 import type { Case, Outcome, Suite } from '../model/case.ts';
 import { hasOp, RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { CrashError, TimeoutError } from '../model/errors.ts';
@@ -74,8 +75,9 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   const t0 = performance.now();
   let outcome: Outcome | { status: Exclude<Status, 'pass' | 'fail' | 'skip'>; reason: string; crash?: CaseResult['crash'] };
   let crashFindings: Finding[] = [];
+  const derivedCalls = new Set<string>();
   try {
-    outcome = await c.run(b);
+    outcome = await collectDerivedCalls(derivedCalls, () => c.run(b));
   } catch (e) {
     if (e instanceof UnsupportedError) outcome = { status: 'skip', reason: e.message };
     else if (e instanceof CrashError) {
@@ -100,6 +102,7 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   if ('expected' in outcome && outcome.expected) r.expected = outcome.expected;
   if ('got' in outcome && outcome.got) r.got = outcome.got;
   if ('crash' in outcome && outcome.crash) r.crash = outcome.crash;
+  if (derivedCalls.size && outcome.status !== 'skip') r.derived = [...derivedCalls].join('; ');
   if (outcome.status !== 'pass' && outcome.status !== 'skip' && c.inputs) r.inputs = c.inputs();
   return r;
 }
@@ -125,6 +128,8 @@ async function openOne(spec: BackendSpec, opts: RunOptions): Promise<Opened> {
 async function closeOne(o: Opened): Promise<void> {
   if (!o.backend) return;
   await o.backend.close?.();
+  const stats = o.backend.stats?.();
+  if (stats) o.entry.respawns = stats.respawns;
   // Leaks valgrind reports when the child exits belong to the backend, not a case.
   const exitFindings = (await o.backend.exitFindings?.()) ?? [];
   if (exitFindings.length) o.entry.findings = exitFindings;

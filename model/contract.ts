@@ -50,6 +50,11 @@ export interface Capabilities {
   ops: Op[];
   /** Pre-hash functions supported per parameter set; absent means all of HASH_ALGS. */
   preHash?: Partial<Record<DsaParam, HashAlg[]>>;
+  /**
+   * Operations the harness derives from a lower interface of the backend
+   * (backends/derived.ts), each with what that tests and leaves untested.
+   */
+  derived?: Partial<Record<Op, string>>;
 }
 
 export interface KemKeyPair { ek: Uint8Array; dk: Uint8Array }
@@ -122,6 +127,16 @@ export interface Backend {
  */
 export class UnsupportedError extends Error {
   override name = 'UnsupportedError';
+}
+
+/**
+ * An UnsupportedError for one call whose arguments the transport cannot carry
+ * (a module wrapper's standard command has no way to say it); the same
+ * operation may work for other arguments, or be derived from a lower interface
+ * (backends/derived.ts).
+ */
+export class InexpressibleError extends UnsupportedError {
+  override name = 'InexpressibleError';
 }
 
 /**

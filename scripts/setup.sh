@@ -55,6 +55,26 @@ else
 fi
 # --- end rust cdylib -----------------------------------------------------------
 
+# --- Go's FIPS 140-3 module wrapper ---------------------------------------------
+# A real external implementation the tests drive through `process:` (Go's own
+# ACVP module wrapper, shipped with the toolchain): build/go-fips/fipstest.
+# Rebuilt when the Go version changes; about 30 s. Without Go the tests that
+# need it skip (and fail in CI).
+if command -v go >/dev/null 2>&1; then
+  gover="$(go version)"
+  if [ ! -x build/go-fips/fipstest ] || [ "$gover" != "$(cat build/go-fips/go-version 2>/dev/null)" ]; then
+    echo "setup: go-fips: go test -c crypto/internal/fips140test ($gover)" >&2
+    mkdir -p build/go-fips
+    go test -c -o build/go-fips/fipstest crypto/internal/fips140test
+    echo "$gover" > build/go-fips/go-version
+  else
+    echo "setup: go-fips: build/go-fips/fipstest is up to date" >&2
+  fi
+else
+  echo "setup: go-fips: go not found; the Go FIPS module wrapper tests will be skipped" >&2
+fi
+# --- end Go FIPS module wrapper ----------------------------------------------
+
 # --- memory-check helpers --------------------------------------------------------
 # build/shim/libvgmark.so (valgrind per-call markers) and the seeded-fault
 # fixture build/fixture/libpqc_fault{,_asan}.so; gcc only, < 1 s, idempotent.

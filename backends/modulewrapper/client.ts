@@ -16,7 +16,7 @@
 // backends/crucible.ts are thin entries on it.
 
 import type { Backend, BackendInfo, Capabilities, DialectDecision, DsaApi, KemApi } from '../../model/contract.ts';
-import { RejectedError, UnsupportedError } from '../../model/contract.ts';
+import { InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { ParamSet } from '../../model/params.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
 import { ProtocolError, textOf } from './codec.ts';
@@ -361,14 +361,19 @@ export async function openWrapperBackend(conn: WrapperConnection, fallback: Back
 
   const call = async (w: OpWire, ps: ParamSet, args: Arg[]): Promise<unknown> => {
     const route = routeFor(peer, w, ps, args);
-    if (!route) throw new UnsupportedError(`${info.id}: the module wrapper offers no command for ${w.op} on ${ps}`);
+    if (!route) {
+      // Offered, but not with these arguments (a deterministic-only signer asked to hedge): this call only.
+      if (caps.ops.includes(w.op) && caps.parameterSets.includes(ps)) throw new InexpressibleError(`${info.id}: the module wrapper's commands cannot carry this ${w.op} call on ${ps}`);
+      throw new UnsupportedError(`${info.id}: the module wrapper offers no command for ${w.op} on ${ps}`);
+    }
     const resp = await conn.request([route.command, ...route.wire], { check: (s) => shapeProblem(w, s) });
     if (isErrorResponse(resp)) throw decodeError(resp, route.command);
     return decodeResult(w, route.command, resp);
   };
   const api = (family: 'kem' | 'dsa'): Record<string, unknown> | undefined => {
     const wires = OP_WIRES.filter((w) => w.family === family);
-    if (!wires.some((w) => caps.ops.includes(w.op))) return undefined;
+    // A family is there when the peer declares anything of it (a dialect decided later only changes routes).
+    if (!wires.some((w) => caps.ops.includes(w.op)) && !(family === 'dsa' && (peer.sigGen.size || peer.sigVer.size))) return undefined;
     const o: Record<string, unknown> = {};
     for (const w of wires) {
       // Optional contract methods exist only when offered; required ones always (and say Unsupported).
@@ -378,31 +383,26 @@ export async function openWrapperBackend(conn: WrapperConnection, fallback: Back
     }
     return o;
   };
-  const b: WrapperBackend = {
+  // The API objects are made once; every call routes by the current peer config
+  // (so a dialect decided later applies to them, and hosts may wrap them).
+  const kem = api('kem') as KemApi | undefined;
+  const dsa = api('dsa') as DsaApi | undefined;
+  return {
     connection: conn,
     peer,
     describe: () => info,
     capabilities: () => caps,
+    ...(kem ? { kem } : {}),
+    ...(dsa ? { dsa } : {}),
     stats: () => ({ respawns: { ...conn.stats.respawns } }),
     probe: (parts) => conn.request(parts),
     applyDialect(d, decisions) {
       peer.dialect = { ...peer.dialect, ...d, message: { ...peer.dialect.message, ...d.message } };
       caps = capabilitiesOf(peer);
       info = { ...info, dialect: [...(info.dialect ?? []), ...decisions] };
-      assignApis();
     },
     close: () => conn.close(),
   };
-  const assignApis = (): void => {
-    const kem = api('kem') as KemApi | undefined;
-    const dsa = api('dsa') as DsaApi | undefined;
-    if (kem) b.kem = kem;
-    else delete b.kem;
-    if (dsa) b.dsa = dsa;
-    else delete b.dsa;
-  };
-  assignApis();
-  return b;
 }
 
 /** A wrapper's own describe() answer, kept only where it is well formed; the rest comes from what the harness knows. */

@@ -4,7 +4,7 @@
 // (client.ts). See PROTOCOL.md beside this file.
 
 import type { Backend, BackendInfo, Capabilities, Op } from '../../model/contract.ts';
-import { ALL_OPS, RejectedError, UnsupportedError } from '../../model/contract.ts';
+import { ALL_OPS, InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { DsaParam, HashAlg, KemParam, ParamSet } from '../../model/params.ts';
 import { DSA_PARAMS, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam, isParamSet } from '../../model/params.ts';
 import { ProtocolError, textOf } from './codec.ts';
@@ -87,6 +87,15 @@ function readsAs(peer: PeerConfig, mode: 'sigGen' | 'sigVer', m: DsaModeCaps | u
 function isAmbiguous(m: DsaModeCaps): boolean {
   return m.interfaces.includes('internal') && m.interfaces.includes('external');
 }
+/** An empty message for a peer that reads an empty string as "no message" (Go's wrapper) cannot be sent. */
+function messageWire(peer: PeerConfig, msg: Arg | undefined): Uint8Array {
+  const b = bytesArg(msg);
+  if (b.length === 0 && peer.dialect.emptyMessage === 'absent') {
+    throw new InexpressibleError('this wrapper reads an empty `message` as no message at all, so an empty message cannot be sent through its standard commands');
+  }
+  return b;
+}
+
 /** The randomizer as this peer expects a deterministic one (acvptool: 32 zero bytes; some wrappers: empty). */
 function rndWire(peer: PeerConfig, rnd: Arg | undefined): Uint8Array {
   const b = bytesArg(rnd);
@@ -109,8 +118,10 @@ export const OP_WIRES: readonly OpWire[] = [
       suffix: 'keyGen',
       toWire: ([d, z]) => {
         const db = bytesArg(d), zb = bytesArg(z);
-        if (db.length !== 32 || zb.length !== 32) {
-          throw new UnsupportedError(`ML-KEM keyGen over the module-wrapper protocol carries one 64-byte seed d‖z; cannot express |d|=${db.length}, |z|=${zb.length}`);
+        // One seed d‖z travels: a seed of the wrong total length goes as it is (the wrapper must refuse it),
+        // but 64 bytes split other than 32/32 would be read as a different d and z.
+        if (db.length + zb.length === 64 && db.length !== 32) {
+          throw new InexpressibleError(`ML-KEM keyGen over the module-wrapper protocol carries one 64-byte seed d‖z; cannot express |d|=${db.length}, |z|=${zb.length}`);
         }
         return [concat(db, zb)];
       },
@@ -162,7 +173,7 @@ export const OP_WIRES: readonly OpWire[] = [
     op: 'dsa.sign', family: 'dsa', method: 'sign', args: ['bytes', 'bytes', 'bytes', 'bytes'], result: 'bytes', ext: 'sigGen/external',
     std: {
       suffix: 'sigGen',
-      toWire: ([sk, msg, ctx, rnd], peer) => [bytesArg(sk), bytesArg(msg), rndWire(peer, rnd), bytesArg(ctx), EMPTY],
+      toWire: ([sk, msg, ctx, rnd], peer) => [bytesArg(sk), messageWire(peer, msg), rndWire(peer, rnd), bytesArg(ctx), EMPTY],
       fromWire: ([sk, msg, rnd, ctx], iface) => (iface === 'external' ? [sk ?? EMPTY, msg ?? EMPTY, ctx ?? EMPTY, rnd ?? EMPTY] : null),
       usable: (peer, ps, a) => { const m = dsaMode(peer, 'sigGen', ps); return readsAs(peer, 'sigGen', m, 'external') && rndOk(m, a[3]); },
     },
@@ -198,7 +209,7 @@ export const OP_WIRES: readonly OpWire[] = [
     op: 'dsa.verify', family: 'dsa', method: 'verify', args: ['bytes', 'bytes', 'bytes', 'bytes'], result: 'flag', ext: 'sigVer/external',
     std: {
       suffix: 'sigVer',
-      toWire: ([pk, msg, sig, ctx]) => [bytesArg(pk), bytesArg(msg), bytesArg(sig), bytesArg(ctx), EMPTY],
+      toWire: ([pk, msg, sig, ctx], peer) => [bytesArg(pk), messageWire(peer, msg), bytesArg(sig), bytesArg(ctx), EMPTY],
       fromWire: ([pk, msg, sig, ctx], iface) => (iface === 'external' ? [pk ?? EMPTY, msg ?? EMPTY, sig ?? EMPTY, ctx ?? EMPTY] : null),
       usable: (peer, ps) => readsAs(peer, 'sigVer', dsaMode(peer, 'sigVer', ps), 'external'),
     },
@@ -346,6 +357,8 @@ export interface Dialect {
   message: { sigGen?: DsaInterface | null; sigVer?: DsaInterface | null };
   /** How a deterministic signature's randomizer is sent: 32 zero bytes (acvptool's way) or an empty string. */
   deterministicRnd: 'zeros' | 'empty';
+  /** Whether an empty external `message` reaches the implementation, or is read as "no message". */
+  emptyMessage: 'carried' | 'absent';
 }
 
 export interface PeerConfig {
@@ -432,7 +445,7 @@ function paramSetsOf(o: Record<string, unknown>): string[] {
 export function parseConfig(raw: unknown): PeerConfig {
   if (!Array.isArray(raw)) throw new ProtocolError('getConfig did not return a JSON array');
   const cfg: PeerConfig = {
-    raw, dialect: { message: {}, deterministicRnd: 'zeros' }, batch: false, extension: false,
+    raw, dialect: { message: {}, deterministicRnd: 'zeros', emptyMessage: 'carried' }, batch: false, extension: false,
     kemKeyGen: new Set(), kemFunctions: new Map(), dsaKeyGen: new Set(), sigGen: new Map(), sigVer: new Map(), features: new Set(),
   };
   for (const item of raw) {

@@ -210,12 +210,17 @@ export async function openAsanBackend(spec: BackendSpec, opts: AsanHostOptions =
   const wrapper = { env: { PYTHONMALLOC: 'malloc', ...asanEnv(extra) }, timeoutMs: (opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) * ASAN_TIMEOUT_SCALE, startupTimeoutMs: 120_000 };
   // A wrapper program that is its own process gets the runtime preloaded itself.
   const inner = spec.kind.ownProcess ? await openOwnProcess(spec, wrapper) : await openChildBackend(spec.text, wrapper);
-  const info = inner.describe();
   const instrumented = extra['PQC_RUST_LIB'] ?? extra['PQC_FAULT_LIB'];
   const notes = [
     `AddressSanitizer: gcc's runtime preloaded, ASAN_OPTIONS=${ASAN_OPTIONS}`,
     instrumented ? `instrumented library: ${instrumented.replace(ROOT, '')}` : 'library not built with ASan: only bad frees are caught (overflows need an instrumented build)',
   ];
   const hosted = attachCrashFindings(inner);
-  return { ...hosted, describe: () => ({ ...info, notes: [...(info.notes ?? []), ...notes] }) };
+  return {
+    ...hosted,
+    describe: () => {
+      const info = inner.describe();
+      return { ...info, notes: [...(info.notes ?? []), ...notes] };
+    },
+  };
 }

@@ -9,6 +9,9 @@
 
 import type { Backend } from '../../model/contract.ts';
 import { openBackend, type BackendSpec, type OpenOptions } from '../../backends/registry.ts';
+import type { WrapperBackend } from '../../backends/modulewrapper/client.ts';
+import { withDerivedOps } from '../../backends/derived.ts';
+import { decideDialect } from '../dialect.ts';
 
 export interface HostOptions extends OpenOptions {
   /** Per-call timeout for out-of-process hosts. */
@@ -64,6 +67,24 @@ export function chooseHost(spec: BackendSpec, requested: HostKind | 'auto'): Hos
   return spec.kind.native ? 'child' : 'inproc';
 }
 
-export function openHosted(spec: BackendSpec, host: HostKind, opts: HostOptions = {}): Promise<Backend> {
-  return HOSTS[host].open(spec, opts);
+/**
+ * Open a backend on a host, then settle what its declaration leaves open: a
+ * module wrapper's dialect by known-answer probes (harness/dialect.ts), and
+ * the ML-DSA operations derivable from a lower interface (backends/derived.ts).
+ */
+export async function openHosted(spec: BackendSpec, host: HostKind, opts: HostOptions = {}): Promise<Backend> {
+  const b = await HOSTS[host].open(spec, opts);
+  const wrapper = isWrapperBackend(b);
+  try {
+    if (wrapper) await decideDialect(b);
+  } catch (e) {
+    await b.close?.();
+    throw e;
+  }
+  // Only a wrapper without the harness's extension commands meets calls its standard commands cannot carry.
+  return withDerivedOps(b, { fallbacks: wrapper && !b.peer.extension });
+}
+
+function isWrapperBackend(b: Backend): b is WrapperBackend {
+  return typeof (b as Partial<WrapperBackend>).probe === 'function' && typeof (b as Partial<WrapperBackend>).applyDialect === 'function';
 }

@@ -239,11 +239,13 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
     throw new Error(`${(e as Error).message}${why}`);
   }
   let closed = false;
-  const info = inner.describe();
   return {
     ...inner,
     collector,
-    describe: () => ({ ...info, notes: [...(info.notes ?? []), `memcheck (valgrind) with XML findings; suppressions: ${(opts.suppressions ?? DEFAULT_SUPPRESSIONS).map((s) => s.replace(ROOT, '')).join(', ')}`] }),
+    describe: () => {
+      const info = inner.describe();
+      return { ...info, notes: [...(info.notes ?? []), `memcheck (valgrind) with XML findings; suppressions: ${(opts.suppressions ?? DEFAULT_SUPPRESSIONS).map((s) => s.replace(ROOT, '')).join(', ')}`] };
+    },
     drainFindings: async () => collector.drainCalls(),
     exitFindings: async () => {
       // Leaks appear once the process has exited: only meaningful after close().

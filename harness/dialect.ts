@@ -1,0 +1,140 @@
+// Dialects decided by evidence, not guesses. Where a wrapper's getConfig does
+// not fix what an argument means, the harness sends a deterministic ACVP
+// vector under each reading and keeps the reading whose known answer comes back:
+//
+//   - a peer that declares both signature interfaces for sigGen / sigVer: does
+//     the standard command's `message` mean M (with the context, external) or
+//     M′ (internal)? Go's FIPS module wrapper declares both and reads external.
+//   - how a deterministic signature's randomizer is sent: 32 zero bytes
+//     (acvptool) or an empty string.
+//
+// If no reading matches, the question stays open (decided: null): the
+// operations that depend on it are not offered, so their cases are skipped,
+// and the evidence travels with the backend into results.json and the report.
+
+import { equalBytes, toHex } from '../model/bytes.ts';
+import type { DialectDecision } from '../model/contract.ts';
+import { DSA_PARAMS, type DsaParam } from '../model/params.ts';
+import type { WrapperBackend } from '../backends/modulewrapper/client.ts';
+import { textOf } from '../backends/modulewrapper/codec.ts';
+import { isErrorResponse } from '../backends/modulewrapper/commands.ts';
+import type { AcvpTest } from '../vectors/acvp.ts';
+import { ACVP_SETS } from './suites/acvp.ts';
+
+const EMPTY = new Uint8Array(0);
+const ZEROS = new Uint8Array(32);
+
+type Mode = 'sigGen' | 'sigVer';
+type Reading = 'external' | 'internal';
+
+/** The outcome of one probe, as evidence. */
+interface Tried {
+  match: boolean;
+  line: string;
+}
+
+function tests(mode: Mode): AcvpTest[] {
+  const set = ACVP_SETS.find((s) => s.family === (mode === 'sigGen' ? 'ML-DSA-sigGen' : 'ML-DSA-sigVer'))!;
+  return set.read().tests;
+}
+
+/** A deterministic known-answer test of this interface for `ps` (external ones with a non-empty context, so the context matters). */
+function probeTest(mode: Mode, ps: DsaParam, iface: Reading): AcvpTest | undefined {
+  return tests(mode).find((t) => {
+    const g = t.group;
+    if (g.str('parameterSet') !== ps || g.str('signatureInterface') !== iface) return false;
+    if (mode === 'sigGen' && !g.bool('deterministic')) return false;
+    if (mode === 'sigVer' && !t.test.bool('testPassed')) return false;
+    if (iface === 'external') return g.str('preHash') === 'pure' && t.test.str('context').length > 0;
+    return !g.bool('externalMu');
+  });
+}
+
+const where = (t: AcvpTest): string => `ACVP ${t.group.str('parameterSet')} tgId ${t.tgId} tcId ${t.tcId}`;
+
+async function send(b: WrapperBackend, parts: (string | Uint8Array)[]): Promise<{ ok: Uint8Array[] } | { refused: string }> {
+  try {
+    const r = await b.probe(parts);
+    return isErrorResponse(r) ? { refused: `${textOf(r[1])}: ${textOf(r[2])}` } : { ok: r };
+  } catch (e) {
+    return { refused: (e as Error).message.split('\n')[0]! };
+  }
+}
+
+async function probeSigGen(b: WrapperBackend, ps: DsaParam, reading: Reading, rnd: 'zeros' | 'empty'): Promise<Tried | undefined> {
+  const t = probeTest('sigGen', ps, reading);
+  if (!t) return undefined;
+  const sk = t.test.hex('sk');
+  const msg = t.test.hex('message');
+  const ctx = reading === 'external' ? t.test.hex('context') : EMPTY;
+  const want = t.test.hex('signature');
+  const r = await send(b, [`${ps}/sigGen`, sk, msg, rnd === 'zeros' ? ZEROS : EMPTY, ctx, EMPTY]);
+  const label = `sigGen read as ${reading}, randomizer ${rnd === 'zeros' ? '32 zero bytes' : 'empty'} (${where(t)})`;
+  if ('refused' in r) return { match: false, line: `${label}: refused (${r.refused.slice(0, 160)})` };
+  const got = r.ok[0] ?? EMPTY;
+  const match = r.ok.length === 1 && equalBytes(got, want);
+  return { match, line: `${label}: ${match ? 'the expected signature' : `a different answer (${got.length} bytes, ${toHex(got.subarray(0, 8))}…)`}` };
+}
+
+async function probeSigVer(b: WrapperBackend, ps: DsaParam, reading: Reading): Promise<Tried | undefined> {
+  const t = probeTest('sigVer', ps, reading);
+  if (!t) return undefined;
+  const ctx = reading === 'external' ? t.test.hex('context') : EMPTY;
+  const r = await send(b, [`${ps}/sigVer`, t.test.hex('pk'), t.test.hex('message'), t.test.hex('signature'), ctx, EMPTY]);
+  const label = `sigVer read as ${reading} (${where(t)}, a valid signature)`;
+  if ('refused' in r) return { match: false, line: `${label}: refused (${r.refused.slice(0, 160)})` };
+  const accepted = r.ok.length === 1 && r.ok[0]!.length === 1 && r.ok[0]![0] !== 0;
+  return { match: accepted, line: `${label}: ${accepted ? 'accepted' : 'not accepted'}` };
+}
+
+/** The parameter sets for which `mode` declares both interfaces (the question is open). */
+function ambiguousSets(b: WrapperBackend, mode: Mode): DsaParam[] {
+  const m = mode === 'sigGen' ? b.peer.sigGen : b.peer.sigVer;
+  return DSA_PARAMS.filter((ps) => {
+    const caps = m.get(ps);
+    return !!caps && caps.interfaces.includes('internal') && caps.interfaces.includes('external');
+  });
+}
+
+/**
+ * Probe what this wrapper's declaration leaves open and route by what the
+ * evidence says. Nothing to decide: nothing is sent.
+ */
+export async function decideDialect(b: WrapperBackend): Promise<DialectDecision[]> {
+  const decisions: DialectDecision[] = [];
+  const message: { sigGen?: Reading | null; sigVer?: Reading | null } = {};
+  let deterministicRnd: 'zeros' | 'empty' | undefined;
+
+  const gen = ambiguousSets(b, 'sigGen');
+  if (gen.length) {
+    // The cheapest set the wrapper declares decides for all (a wrapper reads its commands one way).
+    const ps = gen[0]!;
+    const evidence: string[] = [];
+    let kept: { reading: Reading; rnd: 'zeros' | 'empty' } | undefined;
+    for (const rnd of ['zeros', 'empty'] as const) {
+      for (const reading of ['external', 'internal'] as const) {
+        const t = await probeSigGen(b, ps, reading, rnd);
+        if (!t) continue;
+        evidence.push(t.line);
+        if (t.match && !kept) kept = { reading, rnd };
+      }
+      if (kept) break;
+    }
+    message.sigGen = kept?.reading ?? null;
+    if (kept) deterministicRnd = kept.rnd;
+    decisions.push({ question: `sigGen (${gen.join(', ')}): getConfig declares both signature interfaces; what \`message\` means, and how a deterministic randomizer is sent`, decided: kept ? `${kept.reading}; deterministic randomizer ${kept.rnd === 'zeros' ? '32 zero bytes' : 'empty'}` : null, evidence });
+  }
+
+  const ver = ambiguousSets(b, 'sigVer');
+  if (ver.length) {
+    const ps = ver[0]!;
+    const tried = (await Promise.all((['external', 'internal'] as const).map(async (reading) => ({ reading, t: await probeSigVer(b, ps, reading) })))).filter((x) => x.t);
+    const matches = tried.filter((x) => x.t!.match);
+    // Exactly one reading may accept its own valid signature: both or neither leaves the question open.
+    message.sigVer = matches.length === 1 ? matches[0]!.reading : null;
+    decisions.push({ question: `sigVer (${ver.join(', ')}): getConfig declares both signature interfaces; what \`message\` means`, decided: message.sigVer, evidence: tried.map((x) => x.t!.line) });
+  }
+
+  if (decisions.length) b.applyDialect({ message, ...(deterministicRnd ? { deterministicRnd } : {}) }, decisions);
+  return decisions;
+}
