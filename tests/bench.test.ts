@@ -10,6 +10,7 @@ import { iqr, measure, median, quantileSorted, sampleInterleaved, sampleUntil, s
 import { BENCH_OPS, benchOpOf, opsFor, parseOps } from '../harness/bench/ops.ts';
 import { evaluateGoals, runBench } from '../harness/bench/bench.ts';
 import { cmdBench } from '../cli/bench.ts';
+import { main } from '../cli/main.ts';
 import { parseSpec } from '../backends/registry.ts';
 import { DEFAULT_SUITES } from '../harness/suites/index.ts';
 import { benchHtml, benchSection } from '../reports/bench/html.ts';
@@ -216,15 +217,22 @@ describe('goals', () => {
 });
 
 describe('cmdBench', () => {
-  it('rejects bad flags with exit code 2', async () => {
+  it('rejects bad flags with exit code 2 and names what was wrong', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      expect(await cmdBench(['--backend', 'nosuch'])).toBe(2);
-      expect(await cmdBench(['--op', 'frobnicate'])).toBe(2);
-      expect(await cmdBench(['--param', 'ML-KEM-9'])).toBe(2);
-      expect(await cmdBench(['--min-time-ms', 'soon'])).toBe(2);
-      expect(await cmdBench(['--skip', 'everything'])).toBe(2);
-      expect(await cmdBench(['--no-such-flag'])).toBe(2);
+      const bad: [args: string[], message: RegExp][] = [
+        [['--backend', 'nosuch'], /unknown backend 'nosuch'/],
+        [['--op', 'frobnicate'], /unknown bench op 'frobnicate'/],
+        [['--param', 'ML-KEM-9'], /unknown parameter set 'ML-KEM-9'/],
+        [['--min-time-ms', 'soon'], /--min-time-ms expects .* got 'soon'/],
+        [['--skip', 'everything'], /--skip expects .* got 'everything'/],
+        [['--no-such-flag'], /--no-such-flag/],
+      ];
+      for (const [args, message] of bad) {
+        err.mockClear();
+        expect(await main(['bench', ...args]), args.join(' ')).toBe(2);
+        expect(String(err.mock.calls[0]?.[0])).toMatch(message);
+      }
     } finally {
       err.mockRestore();
     }
