@@ -1,5 +1,5 @@
 // bench.json, schema `pqc-harness/bench@1`: what `pqc-harness bench` measured.
-// The console table and the HTML chart in reports/bench.ts are views of it.
+// The console table and the HTML chart in reports/bench/ are views of it.
 
 export const BENCH_SCHEMA = 'pqc-harness/bench@1';
 

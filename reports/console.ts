@@ -2,6 +2,7 @@
 
 import type { CaseResult, Results, Status } from '../model/results.ts';
 import { STATUSES } from '../model/results.ts';
+import { textTable } from './text.ts';
 
 /** `known` marks failures a baseline accepts: a row failing only those reads KNOWN. */
 export function summaryTable(results: Results, known: (c: CaseResult) => boolean = () => false): string {
@@ -23,7 +24,5 @@ export function summaryTable(results: Results, known: (c: CaseResult) => boolean
   const anyUnknown = [...unknownBad.values()].some((n) => n > 0);
   const anyBad = s.fail + s.crash + s.timeout + s.error + s.findings > 0;
   body.push(['total', '', '', ...STATUSES.map((st) => String(s[st])), anyUnknown ? 'FAIL' : anyBad ? 'KNOWN' : 'ok']);
-  const width = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
-  return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(head, body, 3);
 }

@@ -38,6 +38,8 @@ export interface GateOptions {
 export interface GateResult {
   exitCode: number;
   passed: boolean;
+  /** The verdict in words: `PASS`, `FAIL`, `FAIL (strict: skips)` or `NOT TESTED`. */
+  verdict: string;
   /** Gate failures not in the baseline, or in it with a different status. */
   newFailures: CaseResult[];
   /** Gate failures the baseline lists with the same status. */
@@ -118,7 +120,7 @@ export function evaluateGate(results: Results, opts: GateOptions = {}): GateResu
   if (newFailures.length > LIST_NEW) lines.push(`  … and ${newFailures.length - LIST_NEW} more (see the report)`);
   const verdict = exitCode === EXIT.pass ? 'PASS' : exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : exitCode === EXIT.usage ? 'NOT TESTED' : 'FAIL';
   lines.unshift(`gate: ${verdict} (exit ${exitCode})`);
-  return { exitCode, passed: exitCode === EXIT.pass, newFailures, knownFailures, fixed, missing, skips, lines };
+  return { exitCode, passed: exitCode === EXIT.pass, verdict, newFailures, knownFailures, fixed, missing, skips, lines };
 }
 
 /** A baseline listing every gate failure of a run, sorted for stable diffs. */

@@ -7,8 +7,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBench, type Bench } from '../model/bench.ts';
 import type { Results } from '../model/results.ts';
-import { benchHtml } from './bench.ts';
-import { toHtml, type HtmlOptions } from './html.ts';
+import { benchHtml } from './bench/html.ts';
+import { toHtml } from './html/page.ts';
+import type { HtmlOptions } from './html/view.ts';
 import { toJUnit } from './junit.ts';
 
 async function writeAtomic(path: string, text: string): Promise<void> {

@@ -10,9 +10,13 @@ import { iqr, measure, median, quantileSorted, sampleInterleaved, sampleUntil, s
 import { BENCH_OPS, benchOpOf, opsFor, parseOps } from '../harness/bench/ops.ts';
 import { evaluateGoals, runBench } from '../harness/bench/bench.ts';
 import { cmdBench } from '../cli/bench.ts';
+import { main } from '../cli/main.ts';
 import { parseSpec } from '../backends/registry.ts';
 import { DEFAULT_SUITES } from '../harness/suites/index.ts';
-import { benchChartSvg, benchHtml, benchSection, benchTable, fmtUs } from '../reports/bench.ts';
+import { benchHtml, benchSection } from '../reports/bench/html.ts';
+import { benchTable } from '../reports/bench/console.ts';
+import { benchView } from '../reports/bench/view.ts';
+import { fmtUs } from '../reports/text.ts';
 import { BENCH_SCHEMA, isBench, type Bench } from '../model/bench.ts';
 import { writeBench } from '../reports/write.ts';
 
@@ -159,8 +163,8 @@ describe('a tiny bench on noble', () => {
     expect(html).toContain('<section class="pqcb" id="benchmarks">');
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).not.toMatch(/<script[^>]+src=|<link |https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    expect(benchSection(bench)).toContain('data-op="kem.decaps"');
-    expect(benchChartSvg(bench.results, 'no.such.op', ['noble'])).toBe('');
+    expect(benchSection(benchView(bench))).toContain('data-op="kem.decaps"');
+    expect(benchView(bench).charts.map((c) => c.op)).toEqual(['kem.decaps', 'dsa.verify']); // a chart per op measured, none other
 
     const out = await tmp();
     const files = await writeBench(bench, out);
@@ -171,7 +175,7 @@ describe('a tiny bench on noble', () => {
 
   it('escapes backend names in the HTML', () => {
     const evil: Bench = { ...bench, results: bench.results.map((r) => ({ ...r, backend: 'module:<img src=x onerror=alert(1)>' })) };
-    const html = benchSection(evil);
+    const html = benchSection(benchView(evil));
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img');
   });
@@ -213,15 +217,22 @@ describe('goals', () => {
 });
 
 describe('cmdBench', () => {
-  it('rejects bad flags with exit code 2', async () => {
+  it('rejects bad flags with exit code 2 and names what was wrong', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      expect(await cmdBench(['--backend', 'nosuch'])).toBe(2);
-      expect(await cmdBench(['--op', 'frobnicate'])).toBe(2);
-      expect(await cmdBench(['--param', 'ML-KEM-9'])).toBe(2);
-      expect(await cmdBench(['--min-time-ms', 'soon'])).toBe(2);
-      expect(await cmdBench(['--skip', 'everything'])).toBe(2);
-      expect(await cmdBench(['--no-such-flag'])).toBe(2);
+      const bad: [args: string[], message: RegExp][] = [
+        [['--backend', 'nosuch'], /unknown backend 'nosuch'/],
+        [['--op', 'frobnicate'], /unknown bench op 'frobnicate'/],
+        [['--param', 'ML-KEM-9'], /unknown parameter set 'ML-KEM-9'/],
+        [['--min-time-ms', 'soon'], /--min-time-ms expects .* got 'soon'/],
+        [['--skip', 'everything'], /--skip expects .* got 'everything'/],
+        [['--no-such-flag'], /--no-such-flag/],
+      ];
+      for (const [args, message] of bad) {
+        err.mockClear();
+        expect(await main(['bench', ...args]), args.join(' ')).toBe(2);
+        expect(String(err.mock.calls[0]?.[0])).toMatch(message);
+      }
     } finally {
       err.mockRestore();
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize, type CaseResult, type Results } from '../model/results.ts';
 import { toJUnit } from '../reports/junit.ts';
-import { toHtml } from '../reports/html.ts';
+import { toHtml } from '../reports/html/page.ts';
 import { mergeResults, readResults } from '../reports/merge.ts';
 import { writeReports } from '../reports/write.ts';
 import { BASELINE_SCHEMA, baselineFrom, evaluateGate, parseBaseline, readBaseline, type Baseline } from '../reports/gate.ts';

@@ -1,0 +1,215 @@
+// One renderer per part of index.html, each over the view model (view.ts):
+// the header with the gate verdict, then the sections in SECTIONS order. A
+// renderer formats what the view holds; it computes no count and reads
+// nothing else. The page (page.ts) wraps each section and lists it in the
+// table of contents, so the two cannot drift.
+
+import { RESULTS_SCHEMA, STATUSES } from '../../model/results.ts';
+import { escapeAttr as a, escapeMarkup as h, fmtDate, fmtMs } from '../text.ts';
+import { caseBlock, countChips, findingsBlock, idList, kvTable, statusChip, table } from './fragments.ts';
+import { COUNT_KEYS, type CauseView, type FamilyView, type MatrixCell, type ReportView, type Verdict } from './view.ts';
+
+const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', known: 'KNOWN', notrun: 'NOT RUN' };
+const VERDICT_CHIP: Record<Verdict, string> = { pass: 'pass', fail: 'fail', known: 'known', notrun: 'skip' };
+
+/** The top of the page: what ran, and the gate's verdict with its reasons. */
+export function header(v: ReportView): string[] {
+  const { gate, kind, reasons } = v.verdict;
+  return [
+    `<header class="top"><div><h1>pqc-harness compliance report</h1><div class="sub">ML-KEM (FIPS 203) and ML-DSA (FIPS 204) · ${v.cases} cases · ${v.backends.length} backend(s) · ${v.vectors.length} vector file(s) · ${h(fmtDate(v.run.startedAt))}${Number.isFinite(v.durationMs) ? ` · ${h(fmtMs(v.durationMs))}` : ''}</div></div>`,
+    `<div id="verdict" class="verdict ${kind}" data-exit-code="${gate.exitCode}">${h(gate.verdict)}</div>`,
+    `<div class="sub">${reasons.map((m) => h(m)).join('<br>') || 'every case that ran passed; no memory findings'}</div></header>`,
+  ];
+}
+
+function totals(v: ReportView): string[] {
+  const s = v.summary;
+  const g = v.verdict.gate;
+  const out = ['<div class="totals">', `<div class="stat" data-status="total" data-status-count="${v.cases}"><span class="n">${v.cases}</span><span class="l">cases</span></div>`];
+  for (const st of [...STATUSES, 'findings'] as const) {
+    const n = s[st];
+    out.push(`<div class="stat s-${st}${n === 0 ? ' zero' : ''}" data-status="${st}" data-status-count="${n}"><span class="n">${n}</span><span class="l">${st}</span></div>`);
+  }
+  out.push('</div>');
+  if (g.knownFailures.length > 0 || g.fixed.length > 0 || g.missing.length > 0) {
+    out.push(
+      `<p class="note">Baseline: ${g.knownFailures.length} known failure(s) tolerated, ${g.newFailures.length} new; ${g.fixed.length} baseline failure(s) now pass; ${g.missing.length} baseline case(s) did not run.</p>`,
+    );
+  }
+  return out;
+}
+
+function matrixCell(cell: MatrixCell | undefined): string {
+  if (!cell) return '<td class="cell empty" title="no cases">—</td>';
+  const data = COUNT_KEYS.map((k) => `data-${k}="${cell.counts[k]}"`).join(' ');
+  return `<td class="cell v-${cell.verdict}" data-backend="${a(cell.backend)}" data-param="${a(cell.parameterSet)}" data-suite="${a(cell.suite)}" data-verdict="${cell.verdict}" ${data}><div class="cv">${VERDICT_TEXT[cell.verdict]}</div><div>${countChips(cell.counts)}</div></td>`;
+}
+
+function matrix(v: ReportView): string[] {
+  const out = ['<p class="muted">Each cell: verdict and case counts. FAIL = a failure, crash, timeout, error or memory finding; KNOWN = only failures listed in the baseline; NOT RUN = every case skipped.</p>'];
+  if (v.matrix.backends.length === 0) return [...out, '<p class="note">No cases in this run.</p>'];
+  out.push(`<table class="grid matrix"><thead><tr><th>backend</th><th>parameter set</th>${v.matrix.suites.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>`);
+  for (const { backend, rows } of v.matrix.backends) {
+    rows.forEach((row, i) => {
+      out.push(`<tr>${i === 0 ? `<th rowspan="${rows.length}"><code>${h(backend)}</code></th>` : ''}<td>${h(row.parameterSet)}</td>${row.cells.map(matrixCell).join('')}</tr>`);
+    });
+  }
+  out.push('</tbody></table>');
+  return out;
+}
+
+function cause({ cause: c, families, ids, open }: CauseView): string {
+  const sample = c.cases[0]!;
+  return [
+    `<details class="cause" data-cause-count="${c.cases.length}"${open ? ' open' : ''}><summary><span class="cause-title">${c.cases.length} case(s), 1 cause:</span> ${h(c.title)}${c.diagnosis ? ` <em class="diagnosis-title">${h(c.diagnosis.title)}</em>` : ''}</summary><div class="inner">`,
+    `<div class="meta"><span>backends: ${c.backends.map((x) => `<code>${h(x)}</code>`).join(', ')}</span><span>families: ${h(families.slice(0, 8).join(', '))}${families.length > 8 ? ` … (+${families.length - 8})` : ''}</span></div>`,
+    c.frames ? `<div>top frames: <code>${h(c.frames)}</code></div>` : '',
+    c.diagnosis
+      ? `<div class="diagnosis" data-diagnosis="${a(c.diagnosis.id)}"><p><strong>Diagnosis:</strong> ${h(c.diagnosis.title)}.</p><p>${h(c.diagnosis.explanation)}</p><p><strong>Fix:</strong> ${h(c.diagnosis.fix)}</p><p class="muted">evidence: ${h(c.diagnosis.evidence.join('; '))}</p></div>`
+      : '',
+    c.answers ? `<p class="answers"><strong>Answers:</strong> ${h(c.answers.text)}</p>` : '',
+    `<div class="muted">first case: <code>${h(sample.id)}</code></div>`,
+    sample.findings[0] ? findingsBlock([sample.findings[0]]) : '',
+    idList(ids),
+    '</div></details>',
+  ].join('\n');
+}
+
+function causes(v: ReportView): string[] {
+  if (v.causes.length === 0) return ['<p class="muted">No failing cases.</p>'];
+  return [
+    `<p>${v.failingCases} failing case(s), ${v.causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three native frames, or the one line of a Python/Node stack that crashed), their crash (signal and stderr headline) or their failure reason is the same.</p>`,
+    ...v.causes.map(cause),
+  ];
+}
+
+function fipsText(f: FamilyView): string {
+  return f.fips ? `${h(f.fips.standard)} ${h(f.fips.clause)}` : 'no FIPS mapping';
+}
+
+function family(f: FamilyView, caps: ReportView['caps']): string[] {
+  const out = [
+    `<details class="family" data-suite="${a(f.suite)}" data-family="${a(f.family)}" data-verdict="${f.verdict}"${f.verdict === 'fail' ? ' open' : ''}><summary><span class="chip s-${VERDICT_CHIP[f.verdict]}">${VERDICT_TEXT[f.verdict]}</span> <strong>${h(f.family)}</strong> <span class="fips">${fipsText(f)}</span> · ${countChips(f.counts)}</summary><div class="inner">`,
+  ];
+  if (f.fips) out.push(`<p class="fips">${h(f.fips.standard)} ${h(f.fips.clause)}: ${h(f.fips.what)}.</p>`);
+  for (const [note, n] of f.caseNotes) out.push(`<p class="note case-note">${n} passing case(s) note: ${h(note)}</p>`);
+  out.push(`<p class="muted">${f.counts.total} case(s) over ${h(f.params.join(', '))}; ${h(fmtMs(f.counts.ms))} in total.</p>`);
+  for (const c of f.failing.shown) out.push(caseBlock(c));
+  if (f.failing.more > 0) {
+    out.push(`<p class="note">${f.failing.more} more failing case(s) in this family are not shown in full (cap ${caps.perFamily} per family, ${caps.total} per report); they are listed under Failure causes and in results.json.</p>`);
+  }
+  out.push('</div></details>');
+  return out;
+}
+
+function families(v: ReportView): string[] {
+  const out = ['<p class="muted">One entry per vector family, with the FIPS 203 / FIPS 204 clause it exercises. Failing cases are listed in full; passing cases only as counts.</p>'];
+  for (const s of v.suites) {
+    out.push(`<h3>${h(s.suite)}</h3>`);
+    for (const n of s.notes) out.push(`<p class="note suite-note">${h(n)}</p>`);
+    for (const f of s.families) out.push(...family(f, v.caps));
+  }
+  return out;
+}
+
+function skips(v: ReportView): string[] {
+  if (v.skips.count === 0) return ['<p class="muted">No skipped cases.</p>'];
+  return [
+    `<p>${v.skips.count} skipped case(s), ${v.skips.groups.length} reason(s). Skips do not fail the gate unless it runs in strict mode.</p>`,
+    ...v.skips.groups.map(
+      (g) =>
+        `<details class="skip" data-skip-count="${g.count}"><summary>${statusChip('skip', g.count)} ${h(g.reason)}</summary><div class="inner"><div class="meta"><span>by backend: ${g.byBackend.map(([b, n]) => `<code>${h(b)}</code> ${n}`).join(', ')}</span></div>${idList(g.ids)}</div></details>`,
+    ),
+  ];
+}
+
+function vectors(v: ReportView): string[] {
+  if (v.vectors.length === 0) return ['<p class="note">No vector files recorded for this run.</p>'];
+  return [
+    table(
+      ['source', 'repository', 'commit', 'file', 'SHA-256'],
+      v.vectors.map((x) => [h(x.source), h(x.repo), `<code title="${a(x.commit)}">${h(x.commit.slice(0, 12))}</code>`, `<code>${h(x.file)}</code>`, `<code class="v">${h(x.sha256)}</code>`]),
+      'vectors',
+    ),
+  ];
+}
+
+function timings(v: ReportView): string[] {
+  if (v.timings.length === 0) return ['<p class="muted">No cases.</p>'];
+  const rows = v.timings.map((t) => [
+    `<code>${h(t.backend)}</code>`,
+    h(t.suite),
+    `${t.counts.total}`,
+    h(fmtMs(t.counts.ms)),
+    h(fmtMs(t.meanMs)),
+    t.slowest.map((c) => `<code>${h(c.id)}</code> ${h(fmtMs(c.durationMs))}`).join('<br>'),
+  ]);
+  return [table(['backend', 'suite', 'cases', 'total', 'mean', 'slowest cases'], rows, 'timings')];
+}
+
+function environment(v: ReportView): string[] {
+  const run = v.run;
+  const env = kvTable([
+    ['harness', h(run.harnessVersion)],
+    ['node', h(run.node)],
+    ['platform', h(run.platform)],
+    ['host', h(run.host)],
+    ['started', h(fmtDate(run.startedAt))],
+    ['finished', h(fmtDate(run.finishedAt))],
+    ['argv', `<code>${h(run.argv.join(' '))}</code>`],
+    ['shard', run.shard ? `${run.shard.index} of ${run.shard.count}` : '—'],
+    ['results schema', h(v.schema)],
+  ]);
+  const backends = v.backends.length
+    ? table(
+        ['id', 'name', 'version', 'kind', 'library', 'parameter sets', 'operations', 'notes'],
+        v.backends.map((b) => [
+          `<code>${h(b.id)}</code>`,
+          h(b.name),
+          h(b.version),
+          h(b.kind),
+          b.library ? `<code>${h(b.library.path)}</code><br><span class="muted">sha256 </span><code class="v">${h(b.library.sha256)}</code>` : '—',
+          h(b.capabilities.parameterSets.join(', ')),
+          `${b.capabilities.ops.length}: <span class="muted">${h(b.capabilities.ops.join(', '))}</span>`,
+          (b.notes ?? []).map((n) => h(n)).join('<br>'),
+        ]),
+        'backends',
+      )
+    : '<p class="muted">No backends.</p>';
+  return [env, '<h3>Backends</h3>', backends];
+}
+
+function fipsMap(v: ReportView): string[] {
+  const rows = v.suites.flatMap((s) => s.families).map((f) => [h(f.suite), `<code>${h(f.family)}</code>`, f.fips ? h(f.fips.standard) : '—', f.fips ? h(f.fips.clause) : '—', f.fips ? h(f.fips.what) : '—']);
+  return [
+    rows.length ? table(['suite', 'family', 'standard', 'clause', 'what it checks'], rows, 'fipsmap') : '<p class="muted">No families in this run.</p>',
+    '<p class="muted">Each suite declares the clauses of its families (the suite table, <code>harness/suites/</code>); the run records them in results.json. Section numbers follow the final FIPS 203 and FIPS 204 (August 2024).</p>',
+  ];
+}
+
+export interface Section {
+  /** The element id, and the anchor the table of contents links to. */
+  id: string;
+  /** Its name in the table of contents. */
+  nav: string;
+  /** Its heading. */
+  title: string;
+  body: (v: ReportView) => string[];
+}
+
+/** The sections of index.html, in page order. */
+export const SECTIONS: readonly Section[] = [
+  { id: 'totals', nav: 'Totals', title: 'Totals', body: totals },
+  { id: 'matrix', nav: 'Matrix', title: 'Backend × parameter set × suite', body: matrix },
+  { id: 'causes', nav: 'Causes', title: 'Failure causes', body: causes },
+  { id: 'families', nav: 'Families', title: 'Families', body: families },
+  { id: 'skips', nav: 'Skips', title: 'Skips', body: skips },
+  { id: 'vectors', nav: 'Vectors', title: 'Vector provenance', body: vectors },
+  { id: 'timings', nav: 'Timings', title: 'Timings', body: timings },
+  { id: 'environment', nav: 'Environment', title: 'Run environment', body: environment },
+  { id: 'fips', nav: 'FIPS map', title: 'Families and FIPS clauses', body: fipsMap },
+];
+
+export function footer(v: ReportView): string {
+  return `<footer>Generated by pqc-harness ${h(v.run.harnessVersion)} from ${h(RESULTS_SCHEMA)}. results.json is the source of truth; this page and junit.xml are views of it.</footer>`;
+}
