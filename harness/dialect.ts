@@ -7,18 +7,21 @@
 //     M′ (internal)? Go's FIPS module wrapper declares both and reads external.
 //   - how a deterministic signature's randomizer is sent: 32 zero bytes
 //     (acvptool) or an empty string.
+//   - whether an empty message reaches the implementation or reads as "no
+//     message" (Go's wrapper); from a Wycheproof vector (ACVP has no empty message).
 //
 // If no reading matches, the question stays open (decided: null): the
 // operations that depend on it are not offered, so their cases are skipped,
 // and the evidence travels with the backend into results.json and the report.
 
-import { equalBytes, toHex } from '../model/bytes.ts';
+import { equalBytes, fromHex, toHex } from '../model/bytes.ts';
 import type { DialectDecision } from '../model/contract.ts';
 import { DSA_PARAMS, type DsaParam } from '../model/params.ts';
 import type { WrapperBackend } from '../backends/modulewrapper/client.ts';
 import { textOf } from '../backends/modulewrapper/codec.ts';
 import { isErrorResponse } from '../backends/modulewrapper/commands.ts';
 import type { AcvpTest } from '../vectors/acvp.ts';
+import { readVectorJson } from '../vectors/store.ts';
 import { ACVP_SETS } from './suites/acvp.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -136,5 +139,48 @@ export async function decideDialect(b: WrapperBackend): Promise<DialectDecision[
   }
 
   if (decisions.length) b.applyDialect({ message, ...(deterministicRnd ? { deterministicRnd } : {}) }, decisions);
+
+  const empty = await decideEmptyMessage(b);
+  if (empty) {
+    b.applyDialect({ emptyMessage: empty.decided === 'carried' ? 'carried' : 'absent' }, [empty]);
+    decisions.push(empty);
+  }
   return decisions;
+}
+
+/**
+ * Whether an empty message reaches the implementation through the standard
+ * sigGen, or is read as "no message" (Go's wrapper answers `have message=false`).
+ * Asked only of a wrapper without the harness's extension commands whose
+ * standard sigGen carries external messages. Probe: a Wycheproof valid test
+ * signing the empty message with a key from a seed (keyGen, then sigGen).
+ * Undecided counts as "absent": an empty message then goes another way or is
+ * skipped, never judged on an answer to a different question.
+ */
+async function decideEmptyMessage(b: WrapperBackend): Promise<DialectDecision | undefined> {
+  if (b.peer.extension) return undefined;
+  const ps = DSA_PARAMS.find((p) => b.capabilities().ops.includes('dsa.sign') && b.peer.dsaKeyGen.has(p) && b.peer.sigGen.has(p));
+  if (!ps) return undefined;
+  const question = `sigGen / sigVer: is an empty \`message\` carried, or read as no message at all`;
+  const t = emptyMessageTest(ps);
+  if (!t) return { question, decided: null, evidence: [`no Wycheproof test signs an empty message for ${ps}`] };
+  const label = `${t.file} tcId ${t.tcId} (keyGen from the seed, then sigGen of the empty message)`;
+  const kg = await send(b, [`${ps}/keyGen`, t.seed]);
+  if ('refused' in kg) return { question, decided: null, evidence: [`${label}: keyGen refused (${kg.refused.slice(0, 160)})`] };
+  const sig = await send(b, [`${ps}/sigGen`, kg.ok[1] ?? EMPTY, EMPTY, b.peer.dialect.deterministicRnd === 'empty' ? EMPTY : ZEROS, EMPTY, EMPTY]);
+  if ('refused' in sig) return { question, decided: 'absent', evidence: [`${label}: refused (${sig.refused.slice(0, 160)})`] };
+  const match = sig.ok.length === 1 && equalBytes(sig.ok[0]!, t.sig);
+  return { question, decided: match ? 'carried' : 'absent', evidence: [`${label}: ${match ? 'the expected signature' : 'a different answer'}`] };
+}
+
+/** A valid Wycheproof test signing the empty message, deterministically, with an empty context, from a seed. */
+function emptyMessageTest(ps: DsaParam): { file: string; tcId: number; seed: Uint8Array; sig: Uint8Array } | undefined {
+  const file = `wycheproof/testvectors_v1/mldsa_${ps.slice('ML-DSA-'.length)}_sign_seed_test.json`;
+  const doc = readVectorJson(file) as { testGroups?: { privateSeed?: string; tests?: { tcId: number; msg?: string; ctx?: string; rnd?: string; sig?: string; result?: string }[] }[] };
+  for (const g of doc.testGroups ?? []) {
+    for (const t of g.tests ?? []) {
+      if (t.result === 'valid' && t.msg === '' && !t.ctx && !t.rnd && t.sig && g.privateSeed) return { file, tcId: t.tcId, seed: fromHex(g.privateSeed), sig: fromHex(t.sig) };
+    }
+  }
+  return undefined;
 }
