@@ -51,16 +51,29 @@ function header(doc: unknown, file: string): Omit<AcvpFile, 'tests'> {
   return h;
 }
 
-/** A vector set as it stands: a prompt (inputs only) or an internalProjection (inputs and answers together). */
-export function readVectorSet(doc: unknown, file: string): AcvpFile {
+/**
+ * Every test of a vector set (prompt, expected results or response alike) in
+ * file order, located. The same tgId/tcId twice is an error: answers join on it.
+ */
+export function listTests(doc: unknown, file: string): AcvpTest[] {
   const tests: AcvpTest[] = [];
+  const seen = new Set<string>();
   for (const g of groupsOf(doc, file)) {
     const tgId = g.where.tgId!;
     for (const t of testsOf(g, file)) {
-      tests.push({ group: g, test: new Fields({ file, tgId, tcId: t.tcId }, t.obj), tgId, tcId: t.tcId, file });
+      const where = { file, tgId, tcId: t.tcId };
+      const key = `${tgId}/${t.tcId}`;
+      if (seen.has(key)) throw new VectorFormatError(where, undefined, 'this tgId/tcId appears twice');
+      seen.add(key);
+      tests.push({ group: g, test: new Fields(where, t.obj), tgId, tcId: t.tcId, file });
     }
   }
-  return { ...header(doc, file), tests };
+  return tests;
+}
+
+/** A vector set as it stands: a prompt (inputs only) or an internalProjection (inputs and answers together). */
+export function readVectorSet(doc: unknown, file: string): AcvpFile {
+  return { ...header(doc, file), tests: listTests(doc, file) };
 }
 
 /**
@@ -68,25 +81,13 @@ export function readVectorSet(doc: unknown, file: string): AcvpFile {
  * and every answer a prompt; either gap is an error naming file, tgId and tcId.
  */
 export function readPromptWithExpected(prompt: unknown, promptFile: string, expected: unknown, expectedFile: string): AcvpFile {
-  const answers = new Map<string, { obj: Record<string, unknown>; tgId: number; tcId: number; used: boolean }>();
-  for (const g of groupsOf(expected, expectedFile)) {
-    for (const t of testsOf(g, expectedFile)) {
-      const key = `${g.where.tgId}/${t.tcId}`;
-      if (answers.has(key)) throw new VectorFormatError({ file: expectedFile, tgId: g.where.tgId, tcId: t.tcId }, undefined, 'duplicate expected result');
-      answers.set(key, { obj: t.obj, tgId: g.where.tgId!, tcId: t.tcId, used: false });
-    }
-  }
-  const tests: AcvpTest[] = [];
-  for (const g of groupsOf(prompt, promptFile)) {
-    const tgId = g.where.tgId!;
-    for (const t of testsOf(g, promptFile)) {
-      const a = answers.get(`${tgId}/${t.tcId}`);
-      if (!a) throw new VectorFormatError({ file: expectedFile, tgId, tcId: t.tcId }, undefined, `no expected result for this prompt test (from ${promptFile})`);
-      a.used = true;
-      const merged = { ...t.obj, ...a.obj };
-      tests.push({ group: g, test: new Fields({ file: promptFile, tgId, tcId: t.tcId }, merged), tgId, tcId: t.tcId, file: promptFile });
-    }
-  }
+  const answers = new Map(listTests(expected, expectedFile).map((a) => [`${a.tgId}/${a.tcId}`, { ...a, used: false }]));
+  const tests = listTests(prompt, promptFile).map((t): AcvpTest => {
+    const a = answers.get(`${t.tgId}/${t.tcId}`);
+    if (!a) throw new VectorFormatError({ file: expectedFile, tgId: t.tgId, tcId: t.tcId }, undefined, `no expected result for this prompt test (from ${promptFile})`);
+    a.used = true;
+    return { ...t, test: new Fields(t.test.where, { ...t.test.obj, ...a.test.obj }) };
+  });
   for (const a of answers.values()) {
     if (!a.used) throw new VectorFormatError({ file: expectedFile, tgId: a.tgId, tcId: a.tcId }, undefined, `expected result has no prompt test in ${promptFile}`);
   }
