@@ -11,7 +11,8 @@ import { expectBytes, expectVerdict } from '../judge.ts';
 import type { FipsRule, PerBackendSuite } from './suite.ts';
 
 const DIR = 'acvp-server';
-const FILES = {
+/** The ACVP-Server files the suite reads (paths under the vectors root). */
+export const ACVP_FILES = {
   kemKeyGen: `${DIR}/ML-KEM-keyGen-FIPS203/internalProjection.json`,
   kemEncapDecap: `${DIR}/ML-KEM-encapDecap-FIPS203/internalProjection.json`,
   kemEncapDecapTr1: `${DIR}/ML-KEM-encapDecap-FIPS203-tr1/internalProjection.json`,
@@ -72,13 +73,13 @@ export function acvpCases(f: AcvpFile, file: string): Case[] {
  * a prompt with its expectedResults.
  */
 export const ACVP_SETS: readonly { file: string; expected?: string }[] = [
-  { file: FILES.kemKeyGen },
-  { file: FILES.kemEncapDecap },
-  { file: FILES.kemEncapDecapTr1 },
-  { file: FILES.dsaKeyGen },
-  { file: FILES.dsaSigGenPrompt, expected: FILES.dsaSigGenExpected },
-  { file: FILES.dsaSigGenTr1Prompt, expected: FILES.dsaSigGenTr1Expected },
-  { file: FILES.dsaSigVerPrompt, expected: FILES.dsaSigVerExpected },
+  { file: ACVP_FILES.kemKeyGen },
+  { file: ACVP_FILES.kemEncapDecap },
+  { file: ACVP_FILES.kemEncapDecapTr1 },
+  { file: ACVP_FILES.dsaKeyGen },
+  { file: ACVP_FILES.dsaSigGenPrompt, expected: ACVP_FILES.dsaSigGenExpected },
+  { file: ACVP_FILES.dsaSigGenTr1Prompt, expected: ACVP_FILES.dsaSigGenTr1Expected },
+  { file: ACVP_FILES.dsaSigVerPrompt, expected: ACVP_FILES.dsaSigVerExpected },
 ];
 
 function readSet(s: (typeof ACVP_SETS)[number]): AcvpFile {
@@ -99,7 +100,7 @@ export const acvpSuite: PerBackendSuite = {
   kind: 'per-backend',
   name: 'acvp',
   title: 'NIST ACVP-Server vectors (FIPS 203, FIPS 204, and -tr1 revisions)',
-  vectorFiles: Object.values(FILES),
+  vectorFiles: Object.values(ACVP_FILES),
   fips: FIPS,
   cases() {
     return ACVP_SETS.flatMap((s) => {
