@@ -1,8 +1,8 @@
 // Argument helpers shared by the commands: lists, validated numbers, the
 // output folder checked before any work, and the usage error (exit 2).
 
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseSpec, SpecError, type BackendSpec } from '../backends/registry.ts';
 import { isParamSet, type ParamSet } from '../model/params.ts';
@@ -80,7 +80,7 @@ export function parseShard(s: string | undefined): { index: number; count: numbe
  * The output folder, created and proven writable before any case runs: a bad
  * --out must not cost a finished run its results.
  */
-export function writableDir(dir: string): string {
+export function writableDir(dir: string, option = 'out'): string {
   const abs = resolve(dir);
   const probe = `${abs}/.pqc-harness-probe-${process.pid}`;
   try {
@@ -88,7 +88,15 @@ export function writableDir(dir: string): string {
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (e) {
-    throw new UsageError(`--out ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--${option} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  return abs;
+}
+
+/** An output file: its folder made and proven writable, the path itself not a folder; checked before any work. */
+export function writableFile(path: string, option: string): string {
+  const abs = resolve(path);
+  writableDir(dirname(abs), option);
+  if (statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--${option} ${path}: is a folder, expected a file name`);
   return abs;
 }

@@ -1,4 +1,4 @@
-// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench`.
+// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench|acvp`.
 // One file per command in this folder; this one dispatches, prints the usage
 // and turns errors into exit codes.
 //
@@ -7,6 +7,7 @@
 // unknown backend, zero cases); 3 --strict and some case was skipped.
 
 import { harnessVersion } from '../harness/run-info.ts';
+import { ACVP_USAGE, cmdAcvp } from './acvp.ts';
 import { UsageError } from './args.ts';
 import { BACKENDS_USAGE, cmdBackends } from './backends.ts';
 import { BENCH_USAGE, cmdBench } from './bench.ts';
@@ -23,6 +24,7 @@ const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FI
   ${REPORT_USAGE}
   ${SELFTEST_USAGE}
   ${BENCH_USAGE}
+  ${ACVP_USAGE}
 
   pqc-harness --version | --help       COMMAND --help shows that command's options
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   report: cmdReport,
   selftest: cmdSelftest,
   bench: cmdBench,
+  acvp: cmdAcvp,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -56,7 +56,8 @@ export function collectCases(opts: { suites: readonly Suite[]; params?: readonly
   return picked;
 }
 
-function staticSkip(b: Backend, c: Case): string | undefined {
+/** Why the backend cannot run a call at all (parameter set or a required op not offered), or undefined. */
+export function staticSkip(b: Backend, c: Pick<Case, 'parameterSet' | 'requires'>): string | undefined {
   const caps = b.capabilities();
   const id = b.describe().id;
   if (!caps.parameterSets.includes(c.parameterSet)) return `${id} does not offer ${c.parameterSet}`;

@@ -1,7 +1,7 @@
 // Writes the views of a run into a directory: results.json (the source of
 // truth), junit.xml and index.html; and bench.json with its chart bench.html.
-// Every file is written under a temporary name and renamed, so a reader never
-// sees half a file.
+// Every file (these, and the other commands' outputs) is written under a
+// temporary name and renamed, so a reader never sees half a file.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,9 +12,10 @@ import { toHtml } from './html/page.ts';
 import type { HtmlOptions } from './html/view.ts';
 import { toJUnit } from './junit.ts';
 
-async function writeAtomic(path: string, text: string): Promise<void> {
+/** Write under a temporary name, then rename: a reader never sees half a file. */
+export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, 'utf8');
+  await writeFile(tmp, content);
   await rename(tmp, path);
 }
 

@@ -1,5 +1,6 @@
 // Finding and reading pinned vector files. Every file is checked against its
 // SHA-256 before a byte of it is used; a mismatch names the file and both hashes.
+// Also reading a JSON file the user names (an ACVP prompt or response): no pin.
 //
 // Roots, in order: $PQC_VECTORS_DIR, ../shared/vectors beside the checkout,
 // then the local cache that `pqc-harness vectors fetch` fills.
@@ -101,11 +102,43 @@ export function clearVectorCache(): void {
 }
 
 export function parseVectorJson(path: string, content: Buffer): unknown {
+  const text = content.toString('utf8');
   try {
-    return JSON.parse(content.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message}); the file may be truncated`);
+    throw new Error(`${path}: not valid JSON${lineColumn(text, (err as Error).message)} (${(err as Error).message}); the file may be truncated`);
   }
+}
+
+/** ` at line L column C` where V8's JSON.parse stopped (`at position N`, or the end of the input), or nothing. */
+function lineColumn(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  const at = m ? Number(m[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  if (at === undefined) return '';
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return ` at line ${line} column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/**
+ * A JSON file the user names (an ACVP prompt, response or expected results),
+ * not a pinned vector: plain or gzip, told by its first bytes, not its name.
+ */
+export function readJsonFile(path: string): unknown {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    throw new Error(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!isGzip(raw)) return parseVectorJson(path, raw);
+  let content: Buffer;
+  try {
+    content = gunzipSync(raw);
+  } catch (e) {
+    throw new Error(`${path}: starts like gzip but does not decompress (${(e as Error).message}); the file may be truncated`);
+  }
+  return parseVectorJson(path, content);
 }
 
 export function readVectorJson(file: string): unknown {
