@@ -22,7 +22,7 @@ import { textOf } from '../backends/modulewrapper/codec.ts';
 import { isErrorResponse } from '../backends/modulewrapper/commands.ts';
 import type { AcvpTest } from '../vectors/acvp.ts';
 import { readVectorJson } from '../vectors/store.ts';
-import { ACVP_SETS } from './suites/acvp.ts';
+import { ACVP_FILES, ACVP_SETS, readAcvpSet } from './suites/acvp.ts';
 
 const EMPTY = new Uint8Array(0);
 const ZEROS = new Uint8Array(32);
@@ -37,8 +37,8 @@ interface Tried {
 }
 
 function tests(mode: Mode): AcvpTest[] {
-  const set = ACVP_SETS.find((s) => s.family === (mode === 'sigGen' ? 'ML-DSA-sigGen' : 'ML-DSA-sigVer'))!;
-  return set.read().tests;
+  const file = mode === 'sigGen' ? ACVP_FILES.dsaSigGenPrompt : ACVP_FILES.dsaSigVerPrompt;
+  return readAcvpSet(ACVP_SETS.find((s) => s.file === file)!).tests;
 }
 
 /** A deterministic known-answer test of this interface for `ps` (external ones with a non-empty context, so the context matters). */

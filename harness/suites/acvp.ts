@@ -82,7 +82,8 @@ export const ACVP_SETS: readonly { file: string; expected?: string }[] = [
   { file: ACVP_FILES.dsaSigVerPrompt, expected: ACVP_FILES.dsaSigVerExpected },
 ];
 
-function readSet(s: (typeof ACVP_SETS)[number]): AcvpFile {
+/** One vector set, read and (for a prompt) joined with its expected results. */
+export function readAcvpSet(s: (typeof ACVP_SETS)[number]): AcvpFile {
   if (!s.expected) return readVectorSet(readVectorJson(s.file), s.file);
   return readPromptWithExpected(readVectorJson(s.file), s.file, readVectorJson(s.expected), s.expected);
 }
@@ -104,7 +105,7 @@ export const acvpSuite: PerBackendSuite = {
   fips: FIPS,
   cases() {
     return ACVP_SETS.flatMap((s) => {
-      const cases = acvpCases(readSet(s), s.file);
+      const cases = acvpCases(readAcvpSet(s), s.file);
       if (cases.length === 0) throw new Error(`${s.file}: zero cases: a vector set that yields nothing is an error`);
       return cases;
     });
