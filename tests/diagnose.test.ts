@@ -225,3 +225,23 @@ describe.skipIf(!hasValgrind || !existsSync(PY) || !existsSync(LIB))('the seed b
     expect(good.filter((x) => x.kind === 'Leak_DefinitelyLost' && x.stacks[0]!.some((fr) => /CString|pqc_native/.test(fr.fn ?? '')))).toEqual([]);
   });
 });
+
+describe('cause grouping of refusal messages', () => {
+  it('one kind of refusal is one cause, whatever lengths and numbers its message carries', () => {
+    // The 41 messages Go's FIPS wrapper gave for one refusal kind (length of a malformed ciphertext), made here with 41 lengths.
+    const lengths = [4, 1090, 1092, 1119, ...Array.from({ length: 37 }, (_, i) => 1200 + 7 * i)];
+    const stderr = (n: number) => `processing error: command "ML-KEM-768/decap" failed: mlkem: invalid ciphertext length: got length=${n}, want 1088\n`;
+    const cases = lengths.map((n, i) => kase(`wycheproof/mlkem_768/tc${i}`, 'go', { status: 'fail', reason: `backend rejected the input: ${stderr(n)}` }));
+    const causes = groupCauses(run([backend('go', { kind: 'process' })], cases));
+    expect(causes).toHaveLength(1);
+    expect(causes[0]!.cases).toHaveLength(41);
+    expect(causes[0]!.title).toContain('"ML-KEM-768/decap"');
+    // Another refusal kind, and the same kind on another parameter set, stay apart.
+    const other = groupCauses(run([backend('go', { kind: 'process' })], [
+      ...cases,
+      kase('x/1', 'go', { status: 'fail', reason: 'backend rejected the input: mlkem: invalid encapsulation key' }),
+      kase('x/2', 'go', { status: 'fail', reason: `backend rejected the input: ${stderr(5).replace('ML-KEM-768', 'ML-KEM-1024')}` }),
+    ]));
+    expect(other.map((c) => c.cases.length)).toEqual([41, 1, 1]);
+  });
+});
