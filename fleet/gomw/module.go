@@ -314,9 +314,8 @@ func addStandardDSA(cmds map[string]handler, config *[]any, ps string, d *DSA, s
 	}
 }
 
-// DepVersion is the version of module path this binary was built with (go.sum
-// pins it), for describe(); "(standard library)" for the Go toolchain's own
-// packages is the caller's business.
+// DepVersion is the version of the module `path` this binary was built with
+// (go.sum pins it), for describe().
 func DepVersion(path string) string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, dep := range bi.Deps {
