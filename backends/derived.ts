@@ -127,10 +127,13 @@ export function withDerivedOps(b: Backend, opts: { fallbacks: boolean }): Backen
   };
   const added = ds.filter((d) => !d.fallback);
   // A pre-hash the harness computes itself covers every hash and every set: no `preHash` limit.
-  const { preHash, ...rest } = caps;
+  const { preHash, notOffered, ...rest } = caps;
+  const ops = ALL_OPS.filter((op) => caps.ops.includes(op) || added.some((d) => d.op === op));
+  const stillMissing = Object.entries(notOffered ?? {}).filter(([op]) => !ops.includes(op as Op));
   const derivedCaps: Capabilities = {
     ...(added.some((d) => d.op === 'dsa.signPreHash' || d.op === 'dsa.verifyPreHash') ? rest : { ...rest, ...(preHash ? { preHash } : {}) }),
-    ops: ALL_OPS.filter((op) => caps.ops.includes(op) || added.some((d) => d.op === op)),
+    ops,
+    ...(stillMissing.length ? { notOffered: Object.fromEntries(stillMissing) } : {}),
     derived: {
       ...caps.derived,
       ...Object.fromEntries(ds.map((d) => [d.op, d.fallback ? `${NOTE[d.from]} (only for calls the backend's own command cannot carry)` : NOTE[d.from]])),

@@ -4,7 +4,7 @@
 // business: see harness/hosts/.
 
 import type { Backend, BackendKind } from '../model/contract.ts';
-import type { WrapperBackend, WrapperOptions } from './modulewrapper/client.ts';
+import type { ProcessBackend, WrapperOptions } from './modulewrapper/client.ts';
 
 export interface OpenOptions {
   /** A liboqs shared library to use instead of the one setup builds. */
@@ -13,7 +13,7 @@ export interface OpenOptions {
   timeoutMs?: number;
 }
 
-export const KIND_NAMES = ['noble', 'rust', 'liboqs', 'json-abi', 'process', 'python', 'python-seedbug', 'module'] as const;
+export const KIND_NAMES = ['noble', 'rust', 'liboqs', 'json-abi', 'process', 'crucible', 'python', 'python-seedbug', 'module'] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
 export interface BackendKindInfo {
@@ -41,6 +41,7 @@ export const BACKEND_KINDS: readonly BackendKindInfo[] = [
   { name: 'liboqs', usage: 'liboqs', summary: 'liboqs C library, built by setup or given by --liboqs / PQC_LIBOQS (koffi)', reports: 'liboqs', takesArg: false, native: true, ownProcess: false },
   { name: 'json-abi', usage: 'json-abi:PATH', summary: 'any library of the heap-JSON shape with pqc_free_string (koffi)', reports: 'json-abi', takesArg: true, native: true, ownProcess: false },
   { name: 'process', usage: 'process:CMD', summary: 'any program speaking the acvptool module-wrapper protocol', reports: 'process', takesArg: true, native: true, ownProcess: true },
+  { name: 'crucible', usage: 'crucible:CMD', summary: "any program speaking symbolicsoft/crucible's JSON-lines harness protocol", reports: 'crucible', takesArg: true, native: true, ownProcess: true },
   { name: 'python', usage: 'python', summary: "backends/python/pqc_bridge.py: Python ctypes bridge over native/'s JSON ABI (module wrapper)", reports: 'python', takesArg: false, native: true, ownProcess: true },
   { name: 'python-seedbug', usage: 'python-seedbug', summary: "FIXTURE: the python bridge with the seed's c_char_p bug (crashes by design)", reports: 'python', takesArg: false, native: true, ownProcess: true },
   { name: 'module', usage: 'module:PATH', summary: 'a JS/TS module whose default export implements the contract', reports: 'module', takesArg: true, native: false, ownProcess: false },
@@ -89,6 +90,7 @@ export async function openBackend(spec: BackendSpec, opts: OpenOptions = {}): Pr
     case 'json-abi':
       return (await import('./json-abi.ts')).openJsonAbiBackend(spec.arg!);
     case 'process':
+    case 'crucible':
     case 'python':
     case 'python-seedbug':
       return openOwnProcess(spec, { timeoutMs: opts.timeoutMs });
@@ -100,10 +102,12 @@ export async function openBackend(spec: BackendSpec, opts: OpenOptions = {}): Pr
  * a memory checker's prefix command and environment then apply to that process
  * itself, not to a node child around it.
  */
-export async function openOwnProcess(spec: BackendSpec, opts: WrapperOptions & { python?: string } = {}): Promise<WrapperBackend> {
+export async function openOwnProcess(spec: BackendSpec, opts: WrapperOptions & { python?: string } = {}): Promise<ProcessBackend> {
   switch (spec.kind.name) {
     case 'process':
       return (await import('./process.ts')).openProcessBackend(spec.arg!, opts);
+    case 'crucible':
+      return (await import('./crucible.ts')).openCrucibleBackend(spec.arg!, opts);
     case 'python':
     case 'python-seedbug':
       return (await import('./python.ts')).openPythonBackend({ ...opts, variant: spec.kind.name });

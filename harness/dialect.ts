@@ -15,9 +15,10 @@
 // and the evidence travels with the backend into results.json and the report.
 
 import { equalBytes, fromHex, toHex } from '../model/bytes.ts';
-import type { DialectDecision } from '../model/contract.ts';
+import type { DialectDecision, Op } from '../model/contract.ts';
 import { DSA_PARAMS, type DsaParam } from '../model/params.ts';
 import type { WrapperBackend } from '../backends/modulewrapper/client.ts';
+import type { CrucibleBackend } from '../backends/crucible.ts';
 import { textOf } from '../backends/modulewrapper/codec.ts';
 import { isErrorResponse } from '../backends/modulewrapper/commands.ts';
 import type { AcvpTest } from '../vectors/acvp.ts';
@@ -41,14 +42,18 @@ function tests(mode: Mode): AcvpTest[] {
   return readAcvpSet(ACVP_SETS.find((s) => s.file === file)!).tests;
 }
 
-/** A deterministic known-answer test of this interface for `ps` (external ones with a non-empty context, so the context matters). */
-function probeTest(mode: Mode, ps: DsaParam, iface: Reading): AcvpTest | undefined {
+/**
+ * A deterministic known-answer test of this interface for `ps`: external ones
+ * with a non-empty context (so the context matters), or with an empty one for a
+ * protocol that carries none.
+ */
+function probeTest(mode: Mode, ps: DsaParam, iface: Reading, context: 'non-empty' | 'empty' = 'non-empty'): AcvpTest | undefined {
   return tests(mode).find((t) => {
     const g = t.group;
     if (g.str('parameterSet') !== ps || g.str('signatureInterface') !== iface) return false;
     if (mode === 'sigGen' && !g.bool('deterministic')) return false;
     if (mode === 'sigVer' && !t.test.bool('testPassed')) return false;
-    if (iface === 'external') return g.str('preHash') === 'pure' && t.test.str('context').length > 0;
+    if (iface === 'external') return g.str('preHash') === 'pure' && (t.test.str('context').length > 0) === (context === 'non-empty');
     return !g.bool('externalMu');
   });
 }
@@ -138,7 +143,14 @@ export async function decideDialect(b: WrapperBackend): Promise<DialectDecision[
     decisions.push({ question: `sigVer (${ver.join(', ')}): getConfig declares both signature interfaces; what \`message\` means`, decided: message.sigVer, evidence: tried.map((x) => x.t!.line) });
   }
 
-  if (decisions.length) b.applyDialect({ message, ...(deterministicRnd ? { deterministicRnd } : {}) }, decisions);
+  // An open question takes its operations away, with the evidence as the reason their cases skip.
+  const notOffered: Partial<Record<Op, string>> = {};
+  const open = (ops: Op[], d: DialectDecision) => {
+    for (const op of ops) notOffered[op] = `what \`message\` means is undetermined: no known-answer probe matched (${d.evidence.join('; ')})`;
+  };
+  if (message.sigGen === null) open(['dsa.sign', 'dsa.signInternal'], decisions[0]!);
+  if (message.sigVer === null) open(['dsa.verify', 'dsa.verifyInternal'], decisions[decisions.length - 1]!);
+  if (decisions.length) b.applyDialect({ message, ...(deterministicRnd ? { deterministicRnd } : {}) }, decisions, notOffered);
 
   const empty = await decideEmptyMessage(b);
   if (empty) {
@@ -183,4 +195,30 @@ function emptyMessageTest(ps: DsaParam): { file: string; tcId: number; seed: Uin
     }
   }
   return undefined;
+}
+
+/**
+ * A Crucible harness's ML_DSA_Sign takes (sk, message, rnd): is `message` M
+ * (with an empty context) or M′? One deterministic ACVP vector per reading.
+ */
+export async function decideCrucibleDialect(b: CrucibleBackend): Promise<DialectDecision | undefined> {
+  if (!b.banner.functions.includes('ML_DSA_Sign')) return undefined;
+  const ps: DsaParam = 'ML-DSA-44';
+  const evidence: string[] = [];
+  let kept: Reading | null = null;
+  for (const reading of ['external', 'internal'] as const) {
+    const t = probeTest('sigGen', ps, reading, 'empty');
+    if (!t) continue;
+    const got = await b.probeSign(ps, t.test.hex('sk'), t.test.hex('message'), ZEROS);
+    const label = `ML_DSA_Sign read as ${reading === 'external' ? 'M (empty context)' : "M′"} (${where(t)})`;
+    if (!(got instanceof Uint8Array)) evidence.push(`${label}: refused (${got.refused.slice(0, 160)})`);
+    else {
+      const match = equalBytes(got, t.test.hex('signature'));
+      evidence.push(`${label}: ${match ? 'the expected signature' : `a different answer (${got.length} bytes)`}`);
+      if (match && !kept) kept = reading;
+    }
+  }
+  const decision = { question: 'ML_DSA_Sign / ML_DSA_Verify: what `message` means', decided: kept, evidence };
+  b.applyMessageReading(kept, decision);
+  return decision;
 }

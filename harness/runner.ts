@@ -62,7 +62,10 @@ export function staticSkip(b: Backend, c: Pick<Case, 'parameterSet' | 'requires'
   const id = b.describe().id;
   if (!caps.parameterSets.includes(c.parameterSet)) return `${id} does not offer ${c.parameterSet}`;
   const missing = c.requires.filter((op) => !hasOp(caps, op));
-  if (missing.length) return `${id} does not offer ${missing.join(', ')}`;
+  if (missing.length) {
+    const why = missing.map((op) => caps.notOffered?.[op]).filter(Boolean);
+    return `${id} does not offer ${missing.join(', ')}${why.length ? `: ${[...new Set(why)].join('; ')}` : ''}`;
+  }
   return undefined;
 }
 

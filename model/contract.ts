@@ -5,7 +5,9 @@
 import type { DsaParam, HashAlg, KemParam, ParamSet } from './params.ts';
 import type { Finding } from './findings.ts';
 
-export type BackendKind = 'js' | 'cdylib' | 'liboqs' | 'json-abi' | 'process' | 'module' | 'python';
+/** What kind of implementation a backend is, as describe() reports it. */
+export const IMPLEMENTATION_KINDS = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'crucible', 'module', 'python'] as const;
+export type BackendKind = (typeof IMPLEMENTATION_KINDS)[number];
 
 export interface BackendInfo {
   /** The id used on the command line (`noble`, `rust`, `module:./x.ts`). */
@@ -55,6 +57,8 @@ export interface Capabilities {
    * (backends/derived.ts), each with what that tests and leaves untested.
    */
   derived?: Partial<Record<Op, string>>;
+  /** Why an operation is not offered, where there is more to say than its absence (an undetermined dialect, with the evidence). */
+  notOffered?: Partial<Record<Op, string>>;
 }
 
 export interface KemKeyPair { ek: Uint8Array; dk: Uint8Array }

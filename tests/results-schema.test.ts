@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SUITE_NAMES } from '../harness/suites/index.ts';
-import { ALL_OPS, type BackendKind } from '../model/contract.ts';
+import { ALL_OPS, IMPLEMENTATION_KINDS, type BackendKind } from '../model/contract.ts';
 import { ALL_PARAMS, HASH_ALG_NAMES } from '../model/params.ts';
 import { RESULTS_SCHEMA, STATUSES, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
 import { assertResults, validateResults } from '../model/validate.ts';
@@ -24,7 +24,7 @@ type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K
 
 const FINDING_KINDS = ['invalid-free', 'double-free', 'mismatched-free', 'leak', 'invalid-read', 'invalid-write', 'uninitialised', 'use-after-free', 'heap-overflow', 'abort', 'other'] as const;
 const FINDING_TOOLS = ['valgrind', 'asan', 'glibc', 'signal'] as const;
-const BACKEND_KINDS = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'module', 'python'] as const;
+
 
 const FIELDS = {
   root: { all: ['schema', 'run', 'backends', 'cases', 'summary'], required: ['schema', 'run', 'backends', 'cases', 'summary'] },
@@ -43,7 +43,7 @@ const FIELDS = {
 type Checks = [
   Equals<(typeof FINDING_KINDS)[number], FindingKind>,
   Equals<(typeof FINDING_TOOLS)[number], Finding['tool']>,
-  Equals<(typeof BACKEND_KINDS)[number], BackendKind>,
+  Equals<(typeof IMPLEMENTATION_KINDS)[number], BackendKind>,
   Equals<(typeof FIELDS.root.all)[number], keyof Results>,
   Equals<(typeof FIELDS.root.required)[number], RequiredKeys<Results>>,
   Equals<(typeof FIELDS.runInfo.all)[number], keyof RunInfo>,
@@ -109,7 +109,7 @@ describe('results.schema.json', () => {
     expect(d.hashAlg.enum).toEqual([...HASH_ALG_NAMES]);
     expect(d.findingKind.enum).toEqual([...FINDING_KINDS]);
     expect(d.findingTool.enum).toEqual([...FINDING_TOOLS]);
-    expect(d.backendKind.enum).toEqual([...BACKEND_KINDS]);
+    expect(d.backendKind.enum).toEqual([...IMPLEMENTATION_KINDS]);
   });
 
   const invalid: [string, (r: Results) => void][] = [

@@ -15,8 +15,8 @@
 // (harness/hosts/worker.ts), backends/process.ts, backends/python.ts and
 // backends/crucible.ts are thin entries on it.
 
-import type { Backend, BackendInfo, Capabilities, DialectDecision, DsaApi, KemApi } from '../../model/contract.ts';
-import { InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
+import type { Backend, BackendInfo, Capabilities, DialectDecision, DsaApi, KemApi, Op } from '../../model/contract.ts';
+import { IMPLEMENTATION_KINDS, InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { ParamSet } from '../../model/params.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
 import { ProtocolError, textOf } from './codec.ts';
@@ -140,9 +140,9 @@ export class WrapperConnection {
   }
 
   /** Send one request; resolves with the response strings (an error response is returned, not thrown). */
-  request(parts: readonly (Uint8Array | string)[], opts: { timeoutMs?: number; check?: (s: Uint8Array[]) => string | null } = {}): Promise<Uint8Array[]> {
+  request(parts: readonly (Uint8Array | string)[], opts: { timeoutMs?: number; check?: (s: Uint8Array[]) => string | null; label?: string } = {}): Promise<Uint8Array[]> {
     if (this.closed) return Promise.reject(new Error('module-wrapper backend is closed'));
-    const command = typeof parts[0] === 'string' ? parts[0] : textOf(parts[0]);
+    const command = opts.label ?? (typeof parts[0] === 'string' ? parts[0] : textOf(parts[0]));
     return new Promise((resolve, reject) => {
       this.queue.push({ parts, command, startup: false, timeoutMs: Math.min(opts.timeoutMs ?? this.timeoutMs, MAX_TIMER_MS), ...(opts.check ? { check: opts.check } : {}), resolve, reject, stderrStart: 0 });
       this.pump();
@@ -323,13 +323,21 @@ export class WrapperConnection {
   }
 }
 
-export interface WrapperBackend extends Backend {
+/** A backend that is a process driven through a WrapperConnection (module wrappers, Crucible harnesses). */
+export interface ProcessBackend extends Backend {
   readonly connection: WrapperConnection;
+  close(): Promise<void>;
+}
+
+export interface WrapperBackend extends ProcessBackend {
   readonly peer: PeerConfig;
   /** Send one raw request (the known-answer probes that decide a dialect). */
   probe(parts: readonly (Uint8Array | string)[]): Promise<Uint8Array[]>;
-  /** Route by these decisions from now on; capabilities and describe() follow. */
-  applyDialect(d: Partial<Dialect>, decisions: readonly DialectDecision[]): void;
+  /**
+   * Route by these decisions from now on; capabilities and describe() follow.
+   * `notOffered`: operations an undetermined question takes away, with the evidence.
+   */
+  applyDialect(d: Partial<Dialect>, decisions: readonly DialectDecision[], notOffered?: Capabilities['notOffered']): void;
 }
 
 /** Turn a connection into a Backend: getConfig → capabilities, describe, one method per contract op. */
@@ -357,6 +365,11 @@ export async function openWrapperBackend(conn: WrapperConnection, fallback: Back
     throw e;
   }
   if (adjust) info = adjust(info);
+  let why: Capabilities['notOffered'] = {};
+  const withReasons = (c: Capabilities): Capabilities => {
+    const reasons = Object.fromEntries(Object.entries(why ?? {}).filter(([op]) => !c.ops.includes(op as Op)));
+    return Object.keys(reasons).length ? { ...c, notOffered: reasons } : c;
+  };
   let caps: Capabilities = capabilitiesOf(peer);
 
   const call = async (w: OpWire, ps: ParamSet, args: Arg[]): Promise<unknown> => {
@@ -396,9 +409,10 @@ export async function openWrapperBackend(conn: WrapperConnection, fallback: Back
     ...(dsa ? { dsa } : {}),
     stats: () => ({ respawns: { ...conn.stats.respawns } }),
     probe: (parts) => conn.request(parts),
-    applyDialect(d, decisions) {
+    applyDialect(d, decisions, notOffered) {
       peer.dialect = { ...peer.dialect, ...d, message: { ...peer.dialect.message, ...d.message } };
-      caps = capabilitiesOf(peer);
+      why = { ...why, ...notOffered };
+      caps = withReasons(capabilitiesOf(peer));
       info = { ...info, dialect: [...(info.dialect ?? []), ...decisions] };
     },
     close: () => conn.close(),
@@ -422,7 +436,6 @@ function describedInfo(text: string, fallback: BackendInfo): BackendInfo {
   const notes = Array.isArray(o['notes']) ? o['notes'].filter((n): n is string => typeof n === 'string') : [];
   if (notes.length) info.notes = notes;
   if (typeof o['id'] === 'string') info.id = o['id'];
-  const kinds: readonly string[] = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'module', 'python'];
-  if (typeof o['kind'] === 'string' && kinds.includes(o['kind'])) info.kind = o['kind'] as BackendInfo['kind'];
+  if ((IMPLEMENTATION_KINDS as readonly unknown[]).includes(o['kind'])) info.kind = o['kind'] as BackendInfo['kind'];
   return info;
 }

@@ -11,7 +11,8 @@ import type { Backend } from '../../model/contract.ts';
 import { openBackend, type BackendSpec, type OpenOptions } from '../../backends/registry.ts';
 import type { WrapperBackend } from '../../backends/modulewrapper/client.ts';
 import { withDerivedOps } from '../../backends/derived.ts';
-import { decideDialect } from '../dialect.ts';
+import type { CrucibleBackend } from '../../backends/crucible.ts';
+import { decideCrucibleDialect, decideDialect } from '../dialect.ts';
 
 export interface HostOptions extends OpenOptions {
   /** Per-call timeout for out-of-process hosts. */
@@ -77,12 +78,17 @@ export async function openHosted(spec: BackendSpec, host: HostKind, opts: HostOp
   const wrapper = isWrapperBackend(b);
   try {
     if (wrapper) await decideDialect(b);
+    if (isCrucibleBackend(b)) await decideCrucibleDialect(b);
   } catch (e) {
     await b.close?.();
     throw e;
   }
   // Only a wrapper without the harness's extension commands meets calls its standard commands cannot carry.
   return withDerivedOps(b, { fallbacks: wrapper && !b.peer.extension });
+}
+
+function isCrucibleBackend(b: Backend): b is CrucibleBackend {
+  return typeof (b as Partial<CrucibleBackend>).probeSign === 'function';
 }
 
 function isWrapperBackend(b: Backend): b is WrapperBackend {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../model/contract.ts';
 import type { Finding } from '../../model/results.ts';
-import { DEFAULT_CALL_TIMEOUT_MS, type WrapperBackend } from '../../backends/modulewrapper/client.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, type ProcessBackend } from '../../backends/modulewrapper/client.ts';
 import { openChildBackend, type ChildBackendOptions } from './child.ts';
 import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
 import { env } from '../../model/config.ts';
@@ -215,7 +215,7 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
   const dir = mkdtempSync(join(tmpdir(), 'pqc-vg-'));
   const collector = new ValgrindCollector(dir);
   const base = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  let inner: WrapperBackend;
+  let inner: ProcessBackend;
   const common = {
     wrap: valgrindArgs(join(dir, 'vg.%p.xml'), opts.suppressions ?? DEFAULT_SUPPRESSIONS),
     // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
