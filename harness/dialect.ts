@@ -148,8 +148,8 @@ export async function decideDialect(b: WrapperBackend): Promise<DialectDecision[
   const open = (ops: Op[], d: DialectDecision) => {
     for (const op of ops) notOffered[op] = `what \`message\` means is undetermined: no known-answer probe matched (${d.evidence.join('; ')})`;
   };
-  if (message.sigGen === null) open(['dsa.sign', 'dsa.signInternal'], decisions[0]!);
-  if (message.sigVer === null) open(['dsa.verify', 'dsa.verifyInternal'], decisions[decisions.length - 1]!);
+  if (message.sigGen === null) open(['dsa.sign', 'dsa.signInternal', 'dsa.signPreHash'], decisions[0]!);
+  if (message.sigVer === null) open(['dsa.verify', 'dsa.verifyInternal', 'dsa.verifyPreHash'], decisions[decisions.length - 1]!);
   if (decisions.length) b.applyDialect({ message, ...(deterministicRnd ? { deterministicRnd } : {}) }, decisions, notOffered);
 
   const empty = await decideEmptyMessage(b);

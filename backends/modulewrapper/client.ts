@@ -104,6 +104,8 @@ export class WrapperConnection {
   private readonly window: number;
   private readonly hello: 'getConfig' | 'banner';
   private batch = false;
+  /** Calls still to be sent one at a time after a batch-mode peer died with several unanswered. */
+  private isolate = 0;
   private errorFrames = true;
   readonly stats: ConnectionStats = { spawns: 0, respawns: { refusal: 0, crash: 0, timeout: 0, protocol: 0 } };
 
@@ -158,7 +160,9 @@ export class WrapperConnection {
   private pump(): void {
     if (this.closed || !this.queue.length) return;
     const p = this.peer && !this.peer.done ? this.peer : this.open(null);
-    while (this.queue.length && p.inflight.length < this.window + 1 && !p.done) {
+    // While isolating (see onDeath), one request at a time, each flushed: a death then names its call.
+    const window = this.isolate > 0 ? 1 : this.window;
+    while (this.queue.length && p.inflight.filter((c) => !c.startup).length < window && !p.done) {
       const c = this.queue.shift()!;
       p.inflight.push(c);
       if (p.inflight.length === 1) this.startHead(p);
@@ -238,6 +242,7 @@ export class WrapperConnection {
     }
     p.inflight.shift();
     clearTimeout(head.timer);
+    if (!head.startup && this.isolate > 0) this.isolate--;
     this.startHead(p);
     head.resolve(parts);
     this.pump();
@@ -271,6 +276,16 @@ export class WrapperConnection {
     p.inflight = [];
     if (!head) return; // idle peer exited: the next call starts another
     clearTimeout(head.timer);
+    if (this.batch && !head.startup && !this.closed && rest.length) {
+      // A batch-mode peer holds its answers until `flush`: with several unanswered, the oldest is
+      // not necessarily the one it died on. Send them again one at a time, so the death names its call.
+      for (const c of rest) clearTimeout(c.timer);
+      this.isolate = 1 + rest.length;
+      this.queue.unshift(head, ...rest);
+      this.pump();
+      return;
+    }
+    if (!head.startup && this.isolate > 0) this.isolate--;
     const stderr = this.stderrSince(p, head.stderrStart);
     const how = d.error ? `could not start (${d.error.message})` : d.signal ? `was killed by ${d.signal}` : `exited with code ${d.code}`;
     const tail = stderr.trim() ? `\n${stderr.trimEnd().split('\n').slice(-20).join('\n')}` : '';
