@@ -392,3 +392,19 @@ describe('gate: findings at process exit', () => {
     expect(gate(r, { baseline: base }).exitCode).toBe(0);
   });
 });
+
+describe('foreign wrappers in the report', () => {
+  it('shows each backend’s respawns and dialect decisions with their evidence, and marks derived cases', () => {
+    const r = results([kase({ id: 'd/1', derived: 'derived: the harness formatted M′' }), kase({ id: 'd/2', derived: 'derived: the harness formatted M′' })]);
+    r.backends[0] = {
+      ...r.backends[0]!,
+      respawns: { refusal: 7, crash: 1, timeout: 0, protocol: 0 },
+      dialect: [{ question: 'sigGen: what `message` means', decided: null, evidence: ['sigGen read as external (ACVP tgId 1 tcId 1): refused (bad)'] }],
+    };
+    const html = toHtml(r);
+    expect(html).toContain('7 after a refusal by exit, 1 after a crash');
+    expect(html).toMatch(/sigGen: what `message` means: <strong>undetermined<\/strong>/);
+    expect(html).toContain('sigGen read as external (ACVP tgId 1 tcId 1): refused (bad)');
+    expect(html).toMatch(/<span class="chip s-known">derived<\/span> 2 case\(s\): derived: the harness formatted M′/);
+  });
+});

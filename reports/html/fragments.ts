@@ -92,6 +92,7 @@ export function caseBlock({ result: r, known }: ShownCase): string {
     `<div class="meta"><span>backend <code>${h(r.backend)}</code></span><span>${h(r.parameterSet)}</span><span>op <code>${h(r.op)}</code></span>${r.source ? `<span>source <code>${h(sourceText(r))}</code></span>` : ''}<span>${h(fmtMs(r.durationMs))}</span>${known ? '<span class="chip s-known">known (baseline)</span>' : ''}</div>`,
   );
   if (r.reason) parts.push(`<p class="reason">${h(r.reason)}</p>`);
+  if (r.derived) parts.push(`<p class="note derived-note"><span class="chip s-known">derived</span> ${h(r.derived)}</p>`);
   const cmp = compareTable(r.expected, r.got);
   if (cmp) parts.push(cmp);
   if (r.inputs && Object.keys(r.inputs).length > 0) parts.push(shownTable('inputs', 'inputs', r.inputs));

@@ -5,6 +5,7 @@
 // table of contents, so the two cannot drift.
 
 import { RESULTS_SCHEMA, STATUSES } from '../../model/results.ts';
+import type { DialectDecision, Respawns } from '../../model/contract.ts';
 import { escapeAttr as a, escapeMarkup as h, fmtDate, fmtMs } from '../text.ts';
 import { caseBlock, countChips, findingsBlock, idList, kvTable, statusChip, table } from './fragments.ts';
 import { COUNT_KEYS, type CauseView, type FamilyView, type MatrixCell, type ReportView, type Verdict } from './view.ts';
@@ -93,6 +94,7 @@ function family(f: FamilyView, caps: ReportView['caps']): string[] {
   ];
   if (f.fips) out.push(`<p class="fips">${h(f.fips.standard)} ${h(f.fips.clause)}: ${h(f.fips.what)}.</p>`);
   for (const [note, n] of f.caseNotes) out.push(`<p class="note case-note">${n} passing case(s) note: ${h(note)}</p>`);
+  for (const [how, n] of f.derived) out.push(`<p class="note derived-note"><span class="chip s-known">derived</span> ${n} case(s): ${h(how)}</p>`);
   out.push(`<p class="muted">${f.counts.total} case(s) over ${h(f.params.join(', '))}; ${h(fmtMs(f.counts.ms))} in total.</p>`);
   for (const c of f.failing.shown) out.push(caseBlock(c));
   if (f.failing.more > 0) {
@@ -162,7 +164,7 @@ function environment(v: ReportView): string[] {
   ]);
   const backends = v.backends.length
     ? table(
-        ['id', 'name', 'version', 'kind', 'library', 'parameter sets', 'operations', 'notes'],
+        ['id', 'name', 'version', 'kind', 'library', 'parameter sets', 'operations', 'respawns', 'dialect', 'notes'],
         v.backends.map((b) => [
           `<code>${h(b.id)}</code>`,
           h(b.name),
@@ -171,12 +173,26 @@ function environment(v: ReportView): string[] {
           b.library ? `<code>${h(b.library.path)}</code><br><span class="muted">sha256 </span><code class="v">${h(b.library.sha256)}</code>` : '—',
           h(b.capabilities.parameterSets.join(', ')),
           `${b.capabilities.ops.length}: <span class="muted">${h(b.capabilities.ops.join(', '))}</span>`,
+          b.respawns ? respawnsText(b.respawns) : '—',
+          (b.dialect ?? []).map(dialectBlock).join('') || '—',
           (b.notes ?? []).map((n) => h(n)).join('<br>'),
         ]),
         'backends',
       )
     : '<p class="muted">No backends.</p>';
   return [env, '<h3>Backends</h3>', backends];
+}
+
+/** How often the peer behind a backend was replaced, by cause (a refusal by exit costs one too). */
+function respawnsText(r: Respawns): string {
+  const parts = (Object.entries(r) as [keyof Respawns, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} after ${k === 'refusal' ? 'a refusal by exit' : `a ${k}`}`);
+  return parts.length ? h(parts.join(', ')) : '0';
+}
+
+/** One decided (or open) dialect question, with the probes' evidence. */
+function dialectBlock(d: DialectDecision): string {
+  const verdict = d.decided === null ? '<strong>undetermined</strong> (its cases are skipped)' : `<strong>${h(d.decided)}</strong>`;
+  return `<details class="dialect"><summary>${h(d.question)}: ${verdict}</summary><ul>${d.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul></details>`;
 }
 
 function fipsMap(v: ReportView): string[] {

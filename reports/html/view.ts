@@ -103,6 +103,8 @@ export interface FamilyView {
   params: string[];
   /** Notes on passing cases, with how many cases carry each. */
   caseNotes: [note: string, count: number][];
+  /** Cases run through a lower interface with the harness formatting M′ or μ, by how (with counts). */
+  derived: [how: string, count: number][];
   /** Failing cases in full (sorted by backend and id), up to the per-family and per-report caps. */
   failing: Capped<ShownCase>;
 }
@@ -207,7 +209,7 @@ export function reportView(results: Results, opts: HtmlOptions = {}): ReportView
   // One pass over the cases.
   const suitesSeen = new Set<string>();
   const cells = new Map<string, { cell: MatrixCell; unknownBad: number }>();
-  const families = new Map<string, { suite: string; family: string; counts: Counts; failing: CaseResult[]; params: Set<string>; notes: Map<string, number> }>();
+  const families = new Map<string, { suite: string; family: string; counts: Counts; failing: CaseResult[]; params: Set<string>; notes: Map<string, number>; derived: Map<string, number> }>();
   const timing = new Map<string, TimingRow>();
   const skipped: CaseResult[] = [];
   for (const c of results.cases) {
@@ -221,11 +223,12 @@ export function reportView(results: Results, opts: HtmlOptions = {}): ReportView
 
     const fk = JSON.stringify([c.suite, c.family]);
     let fam = families.get(fk);
-    if (!fam) families.set(fk, (fam = { suite: c.suite, family: c.family, counts: emptyCounts(), failing: [], params: new Set(), notes: new Map() }));
+    if (!fam) families.set(fk, (fam = { suite: c.suite, family: c.family, counts: emptyCounts(), failing: [], params: new Set(), notes: new Map(), derived: new Map() }));
     add(fam.counts, c);
     fam.params.add(c.parameterSet);
     if (failing) fam.failing.push(c);
     if (c.note) fam.notes.set(c.note, (fam.notes.get(c.note) ?? 0) + 1);
+    if (c.derived) fam.derived.set(c.derived, (fam.derived.get(c.derived) ?? 0) + 1);
 
     const tk = JSON.stringify([c.backend, c.suite]);
     let tm = timing.get(tk);
@@ -282,6 +285,7 @@ export function reportView(results: Results, opts: HtmlOptions = {}): ReportView
       fips: fipsOf.get(JSON.stringify([f.suite, f.family])),
       params: [...f.params].sort(byParam),
       caseNotes: [...f.notes],
+      derived: [...f.derived],
       failing,
     });
   }
