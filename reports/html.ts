@@ -17,6 +17,7 @@ import { isGateFailure, RESULTS_SCHEMA, STATUSES, type CaseResult, type Finding,
 import { evaluateGate, caseKey, EXIT, type Baseline, type GateResult } from './gate.ts';
 import { escapeAttr as a, escapeMarkup as h, naturalCompare, shortValue } from './text.ts';
 import { benchSection } from './bench.ts';
+import { coverageSection } from './coverage-html.ts';
 
 export interface HtmlOptions {
   strict?: boolean;
@@ -556,6 +557,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   out.push('<p class="muted">Each suite declares the clauses of its families (the suite table, <code>harness/suites/</code>); the run records them in results.json. Section numbers follow the final FIPS 203 and FIPS 204 (August 2024).</p>');
   out.push('</section>');
 
+  out.push(coverageSection(results));
   if (opts.bench) out.push(benchSection(opts.bench));
 
   out.push('</main>');

@@ -10,18 +10,17 @@ import { mkdtempSync, readdirSync, rmSync, openSync, readSync, closeSync, fstatS
 import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../model/contract.ts';
 import type { Finding } from '../../model/results.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, type WrapperBackend } from '../../backends/modulewrapper/client.ts';
 import { openChildBackend, type ChildBackendOptions } from './child.ts';
 import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
 import { env } from '../../model/config.ts';
+import { PACKAGE_ROOT, packagePath } from '../../model/package.ts';
 import { ValgrindXmlParser, isLeak, toFinding, toFrame, type VgRecord } from './valgrind-xml.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const VGMARK_LIB = join(ROOT, 'build/shim/libvgmark.so');
-export const SUPPRESSION_DIR = join(ROOT, 'native/valgrind');
+export const VGMARK_LIB = packagePath('build/shim/libvgmark.so');
+export const SUPPRESSION_DIR = packagePath('native/valgrind');
 /** Suppression files always passed (each entry documents why it is noise). */
 export const DEFAULT_SUPPRESSIONS = ['node.supp', 'koffi.supp', 'python.supp'].map((f) => join(SUPPRESSION_DIR, f));
 
@@ -243,7 +242,7 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
   return {
     ...inner,
     collector,
-    describe: () => ({ ...info, notes: [...(info.notes ?? []), `memcheck (valgrind) with XML findings; suppressions: ${(opts.suppressions ?? DEFAULT_SUPPRESSIONS).map((s) => s.replace(ROOT, '')).join(', ')}`] }),
+    describe: () => ({ ...info, notes: [...(info.notes ?? []), `memcheck (valgrind) with XML findings; suppressions: ${(opts.suppressions ?? DEFAULT_SUPPRESSIONS).map((s) => s.replace(`${PACKAGE_ROOT}/`, '')).join(', ')}`] }),
     drainFindings: async () => collector.drainCalls(),
     exitFindings: async () => {
       // Leaks appear once the process has exited: only meaningful after close().
