@@ -53,7 +53,7 @@ export function resolveLiboqsPath(opts: LiboqsOptions = {}): string {
       : [DEFAULT_LIBOQS_PATH, 'the project build'];
   if (!existsSync(path)) {
     throw new Error(
-      `liboqs not found at ${path} (from ${from}). Run \`npm run setup\` to build it ` +
+      `liboqs not found at ${path} (from ${from}). Run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout) to build it ` +
         `(native/liboqs/build.sh), or set PQC_LIBOQS=/path/to/liboqs.so (or pass --liboqs PATH).`,
     );
   }

@@ -31,7 +31,7 @@ import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, typ
 import { env } from '../model/config.ts';
 import { packagePath } from '../model/package.ts';
 
-/** Where `cargo build --release -p pqc-native` (run by `npm run setup`) puts the library. */
+/** Where `cargo build --release -p pqc-native` (run by `pqc-harness setup`) puts the library. */
 export const DEFAULT_RUST_LIBRARY = packagePath('target/release/libpqc_native.so');
 
 /** Status codes of pqc_native.h, by value. */
@@ -123,7 +123,7 @@ export function resolveRustLibrary(opts: { library?: string } = {}): string {
   const path = opts.library ?? env('PQC_RUST_LIB') ?? DEFAULT_RUST_LIBRARY;
   if (!existsSync(path)) {
     throw new Error(
-      `rust backend: ${path} not found. Run \`npm run setup\` (it builds native/ with ` +
+      `rust backend: ${path} not found. Run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout; it builds native/ with ` +
         '`cargo build --release --locked -p pqc-native`), or set PQC_RUST_LIB=/path/to/libpqc_native.so.',
     );
   }

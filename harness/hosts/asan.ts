@@ -152,14 +152,14 @@ export function asanRustLibStale(): boolean {
 }
 
 /**
- * The ASan build of native/ (`pqc-harness setup --asan` or `npm run setup -- --asan`
+ * The ASan build of native/ (`pqc-harness setup --asan`, or `npm run setup -- --asan` in a checkout
  * builds it; a run never starts a compiler). PQC_RUST_ASAN_LIB names another one.
  */
 export function asanRustLib(): string {
   const given = env('PQC_RUST_ASAN_LIB');
   if (given) return given;
-  if (!existsSync(ASAN_RUST_LIB)) throw new Error(`asan host: the AddressSanitizer build of native/ is missing (${ASAN_RUST_LIB}): run \`npm run setup -- --asan\` (about 2 minutes)`);
-  if (asanRustLibStale()) throw new Error(`asan host: the AddressSanitizer build of native/ is older than its sources: run \`npm run setup -- --asan\` to rebuild it`);
+  if (!existsSync(ASAN_RUST_LIB)) throw new Error(`asan host: the AddressSanitizer build of native/ is missing (${ASAN_RUST_LIB}): run \`npx pqc-harness setup --asan\` (\`npm run setup -- --asan\` in a checkout; about 2 minutes)`);
+  if (asanRustLibStale()) throw new Error(`asan host: the AddressSanitizer build of native/ is older than its sources: run \`npx pqc-harness setup --asan\` (\`npm run setup -- --asan\` in a checkout) to rebuild it`);
   return ASAN_RUST_LIB;
 }
 

@@ -204,7 +204,7 @@ export interface ValgrindBackend extends Backend {
 }
 
 export function valgrindAvailable(): string | null {
-  if (!existsSync(VGMARK_LIB)) return `${VGMARK_LIB} is missing: run \`npm run setup\` (it builds native/shim/vgmark.c)`;
+  if (!existsSync(VGMARK_LIB)) return `${VGMARK_LIB} is missing: run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout; it builds native/shim/vgmark.c)`;
   return null;
 }
 

@@ -178,7 +178,7 @@ async function runTool(tool: Tool, faults: readonly FaultName[], opts: MatrixOpt
 /** Run the fault matrix; the tools run side by side (each is its own process). */
 export async function runFaultMatrix(opts: MatrixOptions = {}): Promise<Results> {
   const missing = fixturesMissing();
-  if (missing.length) throw new Error(`fixture libraries missing (${missing.join(', ')}): run \`npm run setup\``);
+  if (missing.length) throw new Error(`fixture libraries missing (${missing.join(', ')}): run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout)`);
   const startedAt = new Date().toISOString();
   const tools = opts.tools ?? TOOLS;
   const faults = opts.faults ?? FAULTS;
