@@ -218,7 +218,8 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
   const common = {
     wrap: valgrindArgs(join(dir, 'vg.%p.xml'), opts.suppressions ?? DEFAULT_SUPPRESSIONS),
     // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
-    env: { PYTHONMALLOC: 'malloc', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
+    // NODE_V8_COVERAGE off (empty): V8's coverage bookkeeping under memcheck would only slow the child down.
+    env: { PYTHONMALLOC: 'malloc', NODE_V8_COVERAGE: '', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
     startupTimeoutMs: VALGRIND_STARTUP_TIMEOUT_MS,
     timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
   };
