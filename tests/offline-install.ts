@@ -11,7 +11,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,10 +41,36 @@ export function quietEnv(): NodeJS.ProcessEnv {
   return e;
 }
 
+const PACK_LOCK = join(REPO, '.cache', 'pack.lock');
+const STALE_LOCK_MS = 10 * 60_000;
+
+/** One `npm pack` at a time: each rebuilds dist/ in this checkout, and test files run in parallel. */
+function withPackLock<T>(f: () => T): T {
+  mkdirSync(join(REPO, '.cache'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(PACK_LOCK);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(PACK_LOCK).mtimeMs > STALE_LOCK_MS) rmSync(PACK_LOCK, { recursive: true, force: true });
+      } catch {
+        // Released between the two calls: try again.
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return f();
+  } finally {
+    rmSync(PACK_LOCK, { recursive: true, force: true });
+  }
+}
+
 /** `npm pack` of this checkout (prepack builds dist/); returns the tarball's path. */
 export function packTarball(outDir: string): string {
   mkdirSync(outDir, { recursive: true });
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: REPO, encoding: 'utf8', env: quietEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = withPackLock(() => execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: REPO, encoding: 'utf8', env: quietEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
   const name = out.trim().split('\n').at(-1)!;
   return join(outDir, name);
 }
