@@ -3,7 +3,9 @@
 // Where a backend runs (in process, in a child, under valgrind) is the host's
 // business: see harness/hosts/.
 
+import { dirname, resolve } from 'node:path';
 import type { Backend, BackendKind } from '../model/contract.ts';
+import { noblePackageDir } from './noble-package.ts';
 import type { ProcessBackend, WrapperOptions } from './modulewrapper/client.ts';
 
 export interface OpenOptions {
@@ -32,11 +34,16 @@ export interface BackendKindInfo {
    * A node child around it would turn its crashes into plain errors.
    */
   ownProcess: boolean;
+  /**
+   * JavaScript backends: the folder whose files are the implementation under
+   * test, the ones `run --coverage` reports on (node_modules below it excluded).
+   */
+  coverageRoot?: (arg: string | undefined) => string;
 }
 
 /** THE table of backend kinds: add a row to add a kind. */
 export const BACKEND_KINDS: readonly BackendKindInfo[] = [
-  { name: 'noble', usage: 'noble', summary: '@noble/post-quantum (pure JS), in process', reports: 'js', takesArg: false, native: false, ownProcess: false },
+  { name: 'noble', usage: 'noble', summary: '@noble/post-quantum (pure JS), in process', reports: 'js', takesArg: false, native: false, ownProcess: false, coverageRoot: () => noblePackageDir() },
   { name: 'rust', usage: 'rust', summary: "native/: the project's cdylib over RustCrypto ml-kem + ml-dsa (koffi)", reports: 'cdylib', takesArg: false, native: true, ownProcess: false },
   { name: 'liboqs', usage: 'liboqs', summary: 'liboqs C library, built by setup or given by --liboqs / PQC_LIBOQS (koffi)', reports: 'liboqs', takesArg: false, native: true, ownProcess: false },
   { name: 'json-abi', usage: 'json-abi:PATH', summary: 'any library of the heap-JSON shape with pqc_free_string (koffi)', reports: 'json-abi', takesArg: true, native: true, ownProcess: false },
@@ -44,7 +51,7 @@ export const BACKEND_KINDS: readonly BackendKindInfo[] = [
   { name: 'crucible', usage: 'crucible:CMD', summary: "any program speaking symbolicsoft/crucible's JSON-lines harness protocol", reports: 'crucible', takesArg: true, native: true, ownProcess: true },
   { name: 'python', usage: 'python', summary: "backends/python/pqc_bridge.py: Python ctypes bridge over native/'s JSON ABI (module wrapper)", reports: 'python', takesArg: false, native: true, ownProcess: true },
   { name: 'python-seedbug', usage: 'python-seedbug', summary: "FIXTURE: the python bridge with the seed's c_char_p bug (crashes by design)", reports: 'python', takesArg: false, native: true, ownProcess: true },
-  { name: 'module', usage: 'module:PATH', summary: 'a JS/TS module whose default export implements the contract', reports: 'module', takesArg: true, native: false, ownProcess: false },
+  { name: 'module', usage: 'module:PATH', summary: 'a JS/TS module whose default export implements the contract', reports: 'module', takesArg: true, native: false, ownProcess: false, coverageRoot: (arg) => dirname(resolve(arg!)) },
 ];
 
 export const DEFAULT_BACKENDS = ['noble', 'rust', 'liboqs'] as const;

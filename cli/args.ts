@@ -15,8 +15,10 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>>;
+
 /** node:util parseArgs with its errors turned into usage errors. */
-export function parse<O extends Options>(args: string[], options: O, allowPositionals = false) {
+export function parse<O extends Options>(args: string[], options: O, allowPositionals = false): Parsed<O> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (e) {

@@ -1,4 +1,4 @@
-// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench|acvp`.
+// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench|acvp|setup`.
 // One file per command in this folder; this one dispatches, prints the usage
 // and turns errors into exit codes.
 //
@@ -14,6 +14,7 @@ import { BENCH_USAGE, cmdBench } from './bench.ts';
 import { cmdReport, REPORT_USAGE } from './report.ts';
 import { cmdRun, RUN_USAGE } from './run.ts';
 import { cmdSelftest, SELFTEST_USAGE } from './selftest.ts';
+import { cmdSetup, SETUP_USAGE } from './setup.ts';
 import { cmdVectors, VECTORS_USAGE } from './vectors.ts';
 
 const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FIPS 203) and ML-DSA (FIPS 204)
@@ -25,6 +26,7 @@ const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FI
   ${SELFTEST_USAGE}
   ${BENCH_USAGE}
   ${ACVP_USAGE}
+  ${SETUP_USAGE}
 
   pqc-harness --version | --help       COMMAND --help shows that command's options
 
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   selftest: cmdSelftest,
   bench: cmdBench,
   acvp: cmdAcvp,
+  setup: cmdSetup,
 };
 
 export async function main(argv: string[]): Promise<number> {

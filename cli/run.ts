@@ -7,6 +7,7 @@ import { HOST_KINDS, isHostKind, type HostKind } from '../harness/hosts/index.ts
 import { runConformance } from '../harness/runner.ts';
 import { DEFAULT_SUITES, suiteDef } from '../harness/suites/index.ts';
 import { causesText } from '../reports/causes-text.ts';
+import { coverageText } from '../reports/coverage-text.ts';
 import { summaryTable } from '../reports/console.ts';
 import { baselineFrom, evaluateGate, readBaseline } from '../reports/gate.ts';
 import { writeReports } from '../reports/write.ts';
@@ -14,7 +15,7 @@ import { backendSpecs, intOption, paramList, parse, parseShard, suiteList, Usage
 
 export const RUN_USAGE = `pqc-harness run [--backend ${DEFAULT_BACKENDS.join(',')}] [--suite ${DEFAULT_SUITES.join(',')}] [--param ML-KEM-768,...]
                 [--host auto|${HOST_KINDS.join('|')}] [--out reports/out] [--shard i/n] [--long]
-                [--timeout-ms 30000] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE]`;
+                [--timeout-ms 30000] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE] [--coverage]`;
 
 export async function cmdRun(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -30,6 +31,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     baseline: { type: 'string' },
     strict: { type: 'boolean', default: false },
     'write-baseline': { type: 'string' },
+    coverage: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -56,6 +58,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     long: values.long,
     timeoutMs,
     liboqs: values.liboqs,
+    coverage: values.coverage,
     argv: ['run', ...args],
     progress: (line) => process.stderr.write(`${line}\n`),
   });
@@ -66,6 +69,8 @@ export async function cmdRun(args: string[]): Promise<number> {
   console.log(summaryTable(results, (c) => known.has(c)));
   const causes = causesText(results);
   if (causes) console.log(`\n${causes}`);
+  const coverage = coverageText(results);
+  if (coverage) console.log(`\n${coverage}`);
   console.log(`\nwrote ${files.json}\n      ${files.junit}\n      ${files.html}`);
   if (values['write-baseline']) writeFileSync(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
   for (const line of gate.lines) console.log(line);

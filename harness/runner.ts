@@ -9,6 +9,8 @@ import { CrashError, TimeoutError } from '../model/errors.ts';
 import type { ParamSet } from '../model/params.ts';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
+import { recordCoverage } from './coverage/backends.ts';
+import { startCoverage } from './coverage/profiler.ts';
 import { captureSources, findingsFromCrash } from './hosts/crash-stderr.ts';
 import { chooseHost, openHosted, type HostKind } from './hosts/index.ts';
 import { runInfo, suiteInfo, vectorProvenance } from './run-info.ts';
@@ -26,6 +28,8 @@ export interface RunOptions {
   long?: boolean;
   timeoutMs?: number;
   liboqs?: string;
+  /** `--coverage`: V8 coverage of the JS backends' own files, in their backend entries. */
+  coverage?: boolean;
   argv?: string[];
   /** Called with a line of progress now and then (stderr in the CLI). */
   progress?: (line: string) => void;
@@ -217,6 +221,8 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
         opts.progress!(`progress: ${line}`);
       }, 2000)
     : undefined;
+  // Before any backend opens: V8 counts blocks only in code compiled after coverage starts.
+  const coverage = opts.coverage ? await startCoverage() : undefined;
   const opened = await Promise.all(perBackend.map((p) => openOne(p.spec, opts)));
   const results: CaseResult[] = [];
   try {
@@ -236,6 +242,7 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
   } finally {
     if (tick) clearInterval(tick);
     await Promise.all(opened.map(closeOne));
+    if (coverage) await recordCoverage(coverage, opened.map((o) => ({ spec: o.spec, host: chooseHost(o.spec, opts.host), entry: o.entry, opened: !!o.backend })));
   }
   return {
     schema: RESULTS_SCHEMA,

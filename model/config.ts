@@ -23,6 +23,7 @@ export const CONFIG_VARS = [
   { name: 'PQC_PROPS_SEED', what: "tests: the fast-check seed of the Rust ABI fuzz test (default random, printed)" },
   { name: 'PQC_PROPS_RUNS', what: 'tests: runs per function of the Rust ABI fuzz test (default 300)' },
   { name: 'PQC_CHROMIUM', what: 'tests: the Chromium binary for the browser test of the HTML report (default /usr/bin/chromium)' },
+  { name: 'NODE_V8_COVERAGE', what: "node's own: a folder where every node process writes its V8 coverage (the harness's own coverage, `npm test`); `run --coverage` hands on the counts it takes" },
   { name: 'CI', what: "set (to anything but '' or 'false'): a test that cannot run here (missing toolchain) fails instead of skipping" },
 ] as const satisfies readonly ConfigVar[];
 

@@ -57,6 +57,48 @@ export interface BackendEntry extends BackendInfo {
   respawns?: Respawns;
   /** Findings not tied to one case: leaks valgrind reports when the child exits. */
   findings?: Finding[];
+  /** `run --coverage` on a JS backend: what of the implementation's own code the suites reached. */
+  coverage?: BackendCoverage;
+}
+
+/** How much of one measure the run reached. */
+export interface CoverageCount {
+  covered: number;
+  total: number;
+}
+
+/** A place V8 counted as a branch (a block) that no case took. */
+export interface CoverageBranch {
+  line: number;
+  /** 0-based, as V8 and istanbul count columns. */
+  column: number;
+}
+
+/** One file of the implementation under test, as V8 saw it run. */
+export interface CoverageFile {
+  /** From the coverage root (`ml-kem.js`). */
+  path: string;
+  lines: CoverageCount;
+  branches: CoverageCount;
+  /** 1-based, ascending: lines no case reached. */
+  unreachedLines: number[];
+  /** Ascending by line then column. */
+  unreachedBranches: CoverageBranch[];
+}
+
+/**
+ * V8 precise (block) coverage of a JS backend's own files over the whole run,
+ * counted as c8 counts it (v8-to-istanbul): a line is unreached when V8 never
+ * ran the block that holds all of it; a branch is a block V8 counted.
+ * Only files the run loaded are listed.
+ */
+export interface BackendCoverage {
+  tool: 'v8';
+  /** The folder whose files are the implementation's own (file paths are relative to it). */
+  root: string;
+  lines: CoverageCount;
+  branches: CoverageCount;
+  files: CoverageFile[];
 }
 
 export interface Summary {

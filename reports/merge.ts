@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Results, type RunInfo, type VectorProvenance } from '../model/results.ts';
 import { assertResults } from '../model/validate.ts';
+import { mergeCoverage } from './merge-coverage.ts';
 
 function sameCase(a: CaseResult, b: CaseResult): boolean {
   return a.status === b.status;
@@ -22,6 +23,7 @@ function mergeBackend(into: BackendEntry, b: BackendEntry): void {
     into.notes = [...(into.notes ?? []), note];
   }
   for (const n of b.notes ?? []) if (!into.notes?.includes(n)) into.notes = [...(into.notes ?? []), n];
+  if (b.coverage) into.coverage = into.coverage ? mergeCoverage(into.coverage, b.coverage) : structuredClone(b.coverage);
 }
 
 /**

@@ -15,7 +15,9 @@ for a in "$@"; do
   esac
 done
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# An installed package has no package-lock.json: its dependencies are the
+# installing project's business, not this script's.
+if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund
 fi

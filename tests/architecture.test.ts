@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['model', 'vectors', 'backends', 'harness', 'reports', 'cli', 'bin'];
+const SOURCE_DIRS = ['model', 'vectors', 'backends', 'harness', 'reports', 'cli', 'api', 'bin'];
 
 /** Which top-level folders each folder may import (besides itself). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
@@ -18,6 +18,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   harness: ['model', 'vectors', 'backends'],
   reports: ['model'],
   cli: ['model', 'vectors', 'backends', 'harness', 'reports'],
+  api: ['model', 'vectors', 'backends', 'harness', 'reports'],
   bin: ['cli'],
 };
 

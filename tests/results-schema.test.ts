@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SUITE_NAMES } from '../harness/suites/index.ts';
 import { ALL_OPS, IMPLEMENTATION_KINDS, type BackendKind } from '../model/contract.ts';
 import { ALL_PARAMS, HASH_ALG_NAMES } from '../model/params.ts';
-import { RESULTS_SCHEMA, STATUSES, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
+import { RESULTS_SCHEMA, STATUSES, type BackendCoverage, type BackendEntry, type CaseResult, type CoverageCount, type CoverageFile, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
 import { assertResults, validateResults } from '../model/validate.ts';
 import { mixedRun, results } from './report-fixtures.ts';
 
@@ -29,7 +29,10 @@ const FINDING_TOOLS = ['valgrind', 'asan', 'glibc', 'signal'] as const;
 const FIELDS = {
   root: { all: ['schema', 'run', 'backends', 'cases', 'summary'], required: ['schema', 'run', 'backends', 'cases', 'summary'] },
   runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
-  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'dialect', 'capabilities', 'respawns', 'findings'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
+  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'dialect', 'capabilities', 'respawns', 'findings', 'coverage'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
+  backendCoverage: { all: ['tool', 'root', 'lines', 'branches', 'files'], required: ['tool', 'root', 'lines', 'branches', 'files'] },
+  coverageFile: { all: ['path', 'lines', 'branches', 'unreachedLines', 'unreachedBranches'], required: ['path', 'lines', 'branches', 'unreachedLines', 'unreachedBranches'] },
+  coverageCount: { all: ['covered', 'total'], required: ['covered', 'total'] },
   caseResult: {
     all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'derived', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],
@@ -57,8 +60,13 @@ type Checks = [
   Equals<(typeof FIELDS.frame.required)[number], RequiredKeys<Frame>>,
   Equals<(typeof FIELDS.vectorProvenance.all)[number], keyof VectorProvenance>,
   Equals<(typeof FIELDS.summary.all)[number], keyof Summary>,
+  Equals<(typeof FIELDS.backendCoverage.all)[number], keyof BackendCoverage>,
+  Equals<(typeof FIELDS.backendCoverage.required)[number], RequiredKeys<BackendCoverage>>,
+  Equals<(typeof FIELDS.coverageFile.all)[number], keyof CoverageFile>,
+  Equals<(typeof FIELDS.coverageFile.required)[number], RequiredKeys<CoverageFile>>,
+  Equals<(typeof FIELDS.coverageCount.all)[number], keyof CoverageCount>,
 ];
-const typeChecks: Checks = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+const typeChecks: Checks = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 /** A document using every optional field. */
 function fullDoc(): Results {
@@ -67,6 +75,13 @@ function fullDoc(): Results {
   r.backends[0]!.library = { path: '/lib/libpqc.so', sha256: 'cd'.repeat(32) };
   r.backends[0]!.notes = ['emulates signMu'];
   r.backends[0]!.capabilities.preHash = { 'ML-DSA-65': ['SHA2-512', 'SHAKE-256'] };
+  r.backends[0]!.coverage = {
+    tool: 'v8',
+    root: '/impl',
+    lines: { covered: 9, total: 10 },
+    branches: { covered: 1, total: 2 },
+    files: [{ path: 'impl.js', lines: { covered: 9, total: 10 }, branches: { covered: 1, total: 2 }, unreachedLines: [7], unreachedBranches: [{ line: 6, column: 4 }] }],
+  };
   r.cases[0]!.inputs = { d: '00', n: 3, flag: true };
   r.cases[0]!.source = null;
   return r;
@@ -130,6 +145,8 @@ describe('results.schema.json', () => {
     ['finding of unknown kind', (r) => ((r.cases[5]!.findings[0] as { kind: string }).kind = 'oops')],
     ['capability op unknown', (r) => ((r.backends[0]!.capabilities.ops as string[]).push('kem.frobnicate'))],
     ['cases not an array', (r) => ((r as { cases: unknown }).cases = {})],
+    ['coverage line 0', (r) => (r.backends[0]!.coverage!.files[0]!.unreachedLines = [0])],
+    ['coverage of another tool', (r) => ((r.backends[0]!.coverage as { tool: string }).tool = 'istanbul')],
   ];
   it.each(invalid)('rejects a document with %s (ajv and validateResults agree)', (_name, mutate) => {
     const r = fullDoc();

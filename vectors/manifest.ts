@@ -1,7 +1,7 @@
 // The manifest of upstream vector sources (vectors/manifest.json): facts only.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../model/package.ts';
 
 export interface ManifestEntry {
   /** Path relative to the vectors root. */
@@ -32,7 +32,7 @@ let cached: ManifestEntry[] | undefined;
 
 export function manifest(): ManifestEntry[] {
   if (!cached) {
-    const path = fileURLToPath(new URL('./manifest.json', import.meta.url));
+    const path = packagePath('vectors/manifest.json');
     const m = JSON.parse(readFileSync(path, 'utf8')) as ManifestFile;
     if (m.schema !== 'pqc-harness/vector-manifest@1') throw new Error(`${path}: unexpected schema ${String(m.schema)}`);
     cached = m.files;

@@ -7,13 +7,11 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { contentHash, manifestEntry, type ManifestEntry } from './manifest.ts';
 import { env } from '../model/config.ts';
-
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { PACKAGE_ROOT } from '../model/package.ts';
 
 export interface VectorRoot {
   dir: string;
@@ -21,14 +19,14 @@ export interface VectorRoot {
 }
 
 export function cacheDir(): string {
-  return env('PQC_VECTORS_CACHE') ?? join(REPO_ROOT, '.cache', 'vectors');
+  return env('PQC_VECTORS_CACHE') ?? join(PACKAGE_ROOT, '.cache', 'vectors');
 }
 
 export function vectorRoots(): VectorRoot[] {
   const roots: VectorRoot[] = [];
   const given = env('PQC_VECTORS_DIR');
   if (given) roots.push({ dir: resolve(given), origin: 'PQC_VECTORS_DIR' });
-  roots.push({ dir: resolve(REPO_ROOT, '..', 'shared', 'vectors'), origin: 'shared' });
+  roots.push({ dir: resolve(PACKAGE_ROOT, '..', 'shared', 'vectors'), origin: 'shared' });
   roots.push({ dir: cacheDir(), origin: 'cache' });
   return roots;
 }

@@ -1,5 +1,5 @@
 // A fresh process for one timed in-process conformance run (harness overhead):
-//   node --import tsx harness/bench/conformance-child.ts '<json>' OUTFILE
+//   node [--import tsx] harness/bench/conformance-child.{ts,js} '<json>' OUTFILE
 // json: { backend, suites, params?, liboqs? }. Writes OUTFILE:
 //   {wallMs, collectMs, cases: [{suite, op, requires, parameterSet, status, durationMs}]}
 // (a file, not stdout: native libraries may print to fd 1).

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import type { Suite } from '../../model/case.ts';
 import { FAILING, type Status } from '../../model/results.ts';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { nodeCommand, packagePath } from '../../model/package.ts';
 import { nowNs, round3, samplePair, summarize, timed, median } from './measure.ts';
 import { BENCH_CTX, BENCH_RND, BENCH_SEED, NotOfferedError, benchOpOf, opsFor, prepareOp, type BenchOp } from './ops.ts';
 
@@ -105,8 +104,6 @@ export interface HarnessOverheadOptions {
   progress?: (line: string) => void;
 }
 
-const CONFORMANCE_CHILD = fileURLToPath(new URL('./conformance-child.ts', import.meta.url));
-
 interface ChildCase {
   suite: string;
   op: string;
@@ -122,8 +119,8 @@ export async function timedConformanceInChild(req: { backend: string; suites: re
   const dir = await mkdtemp(join(tmpdir(), 'pqc-bench-conf-'));
   try {
     const outFile = join(dir, 'conformance.json');
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, CONFORMANCE_CHILD, JSON.stringify(req), outFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [node, ...argv] = nodeCommand('harness/bench/conformance-child.ts');
+    const child = spawn(node!, [...argv, JSON.stringify(req), outFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (err = (err + s).slice(-4000)));
     const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
@@ -211,7 +208,7 @@ export async function measureHarnessOverhead(spec: string, backend: Backend, opt
   };
 }
 
-const CLI = fileURLToPath(new URL('../../bin/pqc-harness.js', import.meta.url));
+const CLI = packagePath('bin/pqc-harness.js');
 
 /**
  * The default conformance run exactly as a user starts it: `node

@@ -15,6 +15,7 @@
 
 import type { Results } from '../../model/results.ts';
 import { BENCH_SECTION_ID, benchSection } from '../bench/html.ts';
+import { coverageSection } from '../coverage-html.ts';
 import { escapeAttr as a, escapeMarkup as h, jsonInScript } from '../text.ts';
 import { footer, header, SECTIONS } from './sections.ts';
 import { COUNT_KEYS, reportView, type Counts, type HtmlOptions, type ReportView } from './view.ts';
@@ -148,13 +149,14 @@ function nav(links: readonly { id: string; nav: string }[]): string[] {
 
 export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   const v = reportView(results, opts);
-  const links = v.bench ? [...SECTIONS, { id: BENCH_SECTION_ID, nav: 'Benchmarks' }] : SECTIONS;
+  const links = [...SECTIONS, ...(v.backends.some((b) => b.coverage) ? [{ id: 'coverage', nav: 'Coverage' }] : []), ...(v.bench ? [{ id: BENCH_SECTION_ID, nav: 'Benchmarks' }] : [])];
   return [
     ...head(v),
     ...header(v),
     ...nav(links),
     '<main>',
     ...SECTIONS.flatMap((s) => [`<section id="${s.id}"><h2>${h(s.title)}</h2>`, ...s.body(v), '</section>']),
+    coverageSection(v),
     ...(v.bench ? [benchSection(v.bench)] : []),
     '</main>',
     footer(v),
