@@ -135,7 +135,7 @@ describe('configuration', () => {
     const { CONFIG_VARS } = await import('../model/config.ts');
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'));
-    const listed = [...section.slice(0, section.indexOf('\n## ', 3) >>> 0).matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    const listed = [...section.slice(0, section.indexOf('\n## ', 3) >>> 0).matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
     expect(listed).toEqual(CONFIG_VARS.map((v) => v.name));
   });
 
