@@ -13,6 +13,8 @@ export interface OpenOptions {
   liboqs?: string;
   /** Per-call timeout, for backends that are their own process (ownProcess). */
   timeoutMs?: number;
+  /** Processes serving at once, for backends that are their own process (`--jobs`). */
+  instances?: number;
 }
 
 export const KIND_NAMES = ['noble', 'rust', 'liboqs', 'json-abi', 'process', 'crucible', 'python', 'python-seedbug', 'module'] as const;
@@ -100,7 +102,7 @@ export async function openBackend(spec: BackendSpec, opts: OpenOptions = {}): Pr
     case 'crucible':
     case 'python':
     case 'python-seedbug':
-      return openOwnProcess(spec, { timeoutMs: opts.timeoutMs });
+      return openOwnProcess(spec, { timeoutMs: opts.timeoutMs, ...(opts.instances ? { instances: opts.instances } : {}) });
   }
 }
 

@@ -15,7 +15,7 @@ import { backendSpecs, intOption, paramList, parse, parseShard, suiteList, Usage
 
 export const RUN_USAGE = `pqc-harness run [--backend ${DEFAULT_BACKENDS.join(',')}] [--suite ${DEFAULT_SUITES.join(',')}] [--param ML-KEM-768,...]
                 [--host auto|${HOST_KINDS.join('|')}] [--out reports/out] [--shard i/n] [--long]
-                [--timeout-ms 30000] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE] [--coverage]`;
+                [--timeout-ms 30000] [--jobs CORES] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE] [--coverage]`;
 
 export async function cmdRun(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -27,6 +27,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     shard: { type: 'string' },
     long: { type: 'boolean', default: false },
     'timeout-ms': { type: 'string' },
+    jobs: { type: 'string' },
     liboqs: { type: 'string' },
     baseline: { type: 'string' },
     strict: { type: 'boolean', default: false },
@@ -45,6 +46,7 @@ export async function cmdRun(args: string[]): Promise<number> {
   const host = values.host!;
   if (host !== 'auto' && !isHostKind(host)) throw new UsageError(`unknown host '${host}'; known: auto, ${HOST_KINDS.join(', ')}`);
   const timeoutMs = intOption('timeout-ms', values['timeout-ms'], 1, 2 ** 31 - 1);
+  const jobs = intOption('jobs', values.jobs, 1, 256);
   const shard = parseShard(values.shard);
   const baseline = values.baseline ? await readBaseline(values.baseline) : undefined;
   const out = writableDir(values.out!);
@@ -57,6 +59,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     shard,
     long: values.long,
     timeoutMs,
+    jobs,
     liboqs: values.liboqs,
     coverage: values.coverage,
     argv: ['run', ...args],

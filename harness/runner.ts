@@ -1,6 +1,7 @@
 // Runs cases on backends and records one result per (backend, case).
 // Data flows one way: suites make cases, hosts run them, reports read results.
 
+import { availableParallelism } from 'node:os';
 import { fnv1a32 } from '../model/bytes.ts';
 import { collectDerivedCalls } from '../model/derived-calls.ts';
 import type { Case, Outcome, Suite } from '../model/case.ts';
@@ -23,6 +24,11 @@ export interface RunOptions {
   suites: readonly Suite[];
   params?: readonly ParamSet[];
   host: HostKind | 'auto';
+  /**
+   * `--jobs`: instances of each out-of-process backend (worker threads or
+   * processes) serving at once. Default: the machine's cores.
+   */
+  jobs?: number;
   /** `--shard i/n`, index 1-based. */
   shard?: { index: number; count: number };
   long?: boolean;
@@ -115,8 +121,22 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   return r;
 }
 
+/** Hosts whose findings are drained case by case: their cases run one at a time, on one instance. */
+const ONE_AT_A_TIME: readonly HostKind[] = ['inproc', 'valgrind', 'asan'];
+/** Cases in flight per instance of an out-of-process backend: enough to keep its window of requests full. */
+const CASES_PER_INSTANCE = 8;
+
+function hostOf(spec: BackendSpec, opts: RunOptions): HostKind {
+  return chooseHost(spec, opts.host, { coverage: opts.coverage });
+}
+
+function jobsOf(opts: RunOptions): number {
+  return Math.max(1, opts.jobs ?? availableParallelism());
+}
+
 interface Opened {
   spec: BackendSpec;
+  host: HostKind;
   entry: BackendEntry;
   backend?: Backend;
   /** Why it could not be opened: every one of its cases is then an error. */
@@ -125,11 +145,11 @@ interface Opened {
 
 async function openOne(spec: BackendSpec, opts: RunOptions): Promise<Opened> {
   try {
-    const backend = await openHosted(spec, chooseHost(spec, opts.host), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs });
-    return { spec, backend, entry: { ...backend.describe(), id: spec.text, capabilities: backend.capabilities() } };
+    const backend = await openHosted(spec, hostOf(spec, opts), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs, instances: jobsOf(opts) });
+    return { spec, host: hostOf(spec, opts), backend, entry: { ...backend.describe(), id: spec.text, capabilities: backend.capabilities() } };
   } catch (e) {
     const openError = `backend '${spec.text}' unavailable: ${(e as Error).message}`;
-    return { spec, openError, entry: { id: spec.text, name: spec.text, version: 'unavailable', kind: spec.kind.reports, notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
+    return { spec, host: hostOf(spec, opts), openError, entry: { id: spec.text, name: spec.text, version: 'unavailable', kind: spec.kind.reports, notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
   }
 }
 
@@ -143,23 +163,40 @@ async function closeOne(o: Opened): Promise<void> {
   if (exitFindings.length) o.entry.findings = exitFindings;
 }
 
-async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>): Promise<CaseResult[]> {
+/**
+ * Every case on one backend. Out of process, several cases are in flight at
+ * once (the connection spreads their calls over the backend's instances), the
+ * heaviest first, so every instance stays busy to the end; results keep the
+ * cases' own order whatever order they finished in.
+ */
+async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>, jobs: number): Promise<CaseResult[]> {
   const base = (c: Case) => ({ id: c.id, backend: o.spec.text, suite: c.suite, family: c.family, parameterSet: c.parameterSet, op: c.op, source: c.source });
   if (!o.backend) {
     // A backend that was asked for but cannot be opened fails every one of its cases, loudly.
     counts.error += cases.length;
     return cases.map((c) => ({ ...base(c), status: 'error' as const, reason: o.openError!, durationMs: 0, findings: [] }));
   }
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    const r = { ...base(c), ...(await runCase(o.backend, c)) };
-    counts[r.status]++;
-    results.push(r);
-    // An in-process backend settles its promises as microtasks: without a turn of
-    // the event loop here it would starve the other backends' child hosts of
-    // their replies (and fire their call timeouts) until it finished.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  const backend = o.backend;
+  const inproc = o.host === 'inproc';
+  const inFlight = ONE_AT_A_TIME.includes(o.host) ? 1 : jobs * CASES_PER_INSTANCE;
+  // Heaviest first (a stable sort keeps the file order among equals).
+  const order = cases.map((_, i) => i).sort((x, y) => (cases[y]!.weight ?? 1) - (cases[x]!.weight ?? 1));
+  const results: CaseResult[] = new Array(cases.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < order.length) {
+      const i = order[next++]!;
+      const c = cases[i]!;
+      const r = { ...base(c), ...(await runCase(backend, c)) };
+      counts[r.status]++;
+      results[i] = r;
+      // An in-process backend settles its promises as microtasks: without a turn of
+      // the event loop here it would starve the other backends' hosts of their
+      // replies (and fire their call timeouts) until it finished.
+      if (inproc) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, cases.length) }, lane));
   return results;
 }
 
@@ -231,7 +268,7 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
       perBackend.map((p, i) => {
         const counts = { pass: 0, fail: 0, skip: 0, crash: 0, timeout: 0, error: 0 };
         tally.set(p.spec.text, counts);
-        return runCases(opened[i]!, p.cases, counts);
+        return runCases(opened[i]!, p.cases, counts, jobsOf(opts));
       }),
     );
     results.push(...per.flat());
@@ -242,7 +279,7 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
   } finally {
     if (tick) clearInterval(tick);
     await Promise.all(opened.map(closeOne));
-    if (coverage) await recordCoverage(coverage, opened.map((o) => ({ spec: o.spec, host: chooseHost(o.spec, opts.host), entry: o.entry, opened: !!o.backend })));
+    if (coverage) await recordCoverage(coverage, opened.map((o) => ({ spec: o.spec, host: o.host, entry: o.entry, opened: !!o.backend })));
   }
   return {
     schema: RESULTS_SCHEMA,

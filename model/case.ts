@@ -52,6 +52,8 @@ export interface Case {
   run(backend: Backend): Promise<Outcome>;
   /** Per-case timeout override in ms (long procedures such as accumulated digests). */
   timeoutMs?: number;
+  /** Roughly how many contract calls the case makes (default 1): the heaviest are started first. */
+  weight?: number;
 }
 
 export function caseId(parts: (string | number | undefined)[]): string {

@@ -43,6 +43,8 @@ export interface WrapperOptions extends SpawnOptions {
   startupTimeoutMs?: number;
   /** Requests in flight at once (1 = one at a time). Default 32. */
   window?: number;
+  /** Processes serving at once (`--jobs`). Default 1. */
+  instances?: number;
 }
 
 /** Why a peer was replaced. */
@@ -59,6 +61,8 @@ export interface ConnectionOptions {
   timeoutMs?: number;
   startupTimeoutMs?: number;
   window?: number;
+  /** Peers serving at once (`--jobs`): calls go to the least busy. Default 1. */
+  instances?: number;
   /**
    * What opens every fresh peer: a getConfig request (module wrappers), or a
    * line the peer prints by itself (a Crucible harness's banner).
@@ -90,18 +94,18 @@ interface Peer {
   /** Set once this peer's fate has been dealt with (died, killed, closed). */
   done: boolean;
   gone: Promise<void>;
-  /** Requests written since the last flush (batch mode). */
-  unflushed: boolean;
 }
 
 export class WrapperConnection {
-  private peer: Peer | null = null;
+  /** The peers started so far that have not died (one per instance, at most `instances`). */
+  private peers: Peer[] = [];
   private closed = false;
   /** Not yet written, oldest first. */
   private queue: Call[] = [];
   private readonly timeoutMs: number;
   private readonly startupTimeoutMs: number;
   private readonly window: number;
+  private readonly instances: number;
   private readonly hello: 'getConfig' | 'banner';
   private batch = false;
   /** Calls still to be sent one at a time after a batch-mode peer died with several unanswered. */
@@ -113,11 +117,12 @@ export class WrapperConnection {
     this.timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, MAX_TIMER_MS);
     this.startupTimeoutMs = Math.min(opts.startupTimeoutMs ?? Math.max(60_000, this.timeoutMs), MAX_TIMER_MS);
     this.window = Math.max(1, opts.window ?? DEFAULT_WINDOW);
+    this.instances = Math.max(1, opts.instances ?? 1);
     this.hello = opts.hello ?? 'getConfig';
   }
 
   /** A connection to a program on stdin/stdout. */
-  static spawn(argv: readonly string[], opts: WrapperOptions = {}, conn: Omit<ConnectionOptions, 'timeoutMs' | 'startupTimeoutMs' | 'window'> = {}): WrapperConnection {
+  static spawn(argv: readonly string[], opts: WrapperOptions = {}, conn: Omit<ConnectionOptions, 'timeoutMs' | 'startupTimeoutMs' | 'window' | 'instances'> = {}): WrapperConnection {
     return new WrapperConnection(spawnLink(argv, opts), { ...opts, ...conn });
   }
 
@@ -131,9 +136,13 @@ export class WrapperConnection {
     this.errorFrames = peer.errorFrames;
   }
 
-  /** pid of the live process, if any. */
+  /** pid of the first live process, if any. */
   get pid(): number | undefined {
-    return this.peer && !this.peer.done ? this.peer.link.pid : undefined;
+    return this.live()[0]?.link.pid;
+  }
+
+  private live(): Peer[] {
+    return this.peers.filter((p) => !p.done);
   }
 
   /** Peers started so far (1 + respawns). */
@@ -156,25 +165,31 @@ export class WrapperConnection {
     return new Promise((resolve, reject) => this.open({ resolve, reject }));
   }
 
-  /** Write queued requests while the window has room, starting a peer if none is live. */
+  /**
+   * Write queued requests while a window has room: each to the live peer with
+   * the fewest unanswered, starting another peer (up to `instances`) when every
+   * live one is busy.
+   */
   private pump(): void {
-    if (this.closed || !this.queue.length) return;
-    const p = this.peer && !this.peer.done ? this.peer : this.open(null);
+    if (this.closed) return;
     // While isolating (see onDeath), one request at a time, each flushed: a death then names its call.
     const window = this.isolate > 0 ? 1 : this.window;
-    while (this.queue.length && p.inflight.filter((c) => !c.startup).length < window && !p.done) {
+    const load = (p: Peer) => p.inflight.filter((c) => !c.startup).length;
+    const touched = new Set<Peer>();
+    while (this.queue.length) {
+      const live = this.live();
+      let p = live.reduce<Peer | undefined>((best, x) => (!best || load(x) < load(best) ? x : best), undefined);
+      if (!p || (load(p) > 0 && live.length < this.instances)) p = this.open(null);
+      if (load(p) >= window) break;
       const c = this.queue.shift()!;
       p.inflight.push(c);
       if (p.inflight.length === 1) this.startHead(p);
       p.link.send(c.parts);
-      p.unflushed = true;
+      touched.add(p);
     }
-    if (this.batch && p.unflushed) {
-      p.unflushed = false;
+    if (this.batch) {
       // acvptool's batch mode: the wrapper may hold its answers until asked.
-      setImmediate(() => {
-        if (!p.done) p.link.send(['flush']);
-      });
+      for (const p of touched) setImmediate(() => !p.done && p.link.send(['flush']));
     }
   }
 
@@ -182,8 +197,8 @@ export class WrapperConnection {
   private open(first: { resolve(s: Uint8Array[]): void; reject(e: Error): void } | null): Peer {
     this.stats.spawns++;
     let gone!: () => void;
-    const p: Peer = { link: undefined as unknown as Link, inflight: [], stderr: '', stderrTotal: 0, done: false, gone: new Promise((r) => (gone = r)), unflushed: false };
-    this.peer = p;
+    const p: Peer = { link: undefined as unknown as Link, inflight: [], stderr: '', stderrTotal: 0, done: false, gone: new Promise((r) => (gone = r)) };
+    this.peers = [...this.live(), p];
     const hello: Call = {
       parts: ['getConfig'],
       command: this.hello === 'getConfig' ? 'getConfig' : '(start-up banner)',
@@ -197,6 +212,9 @@ export class WrapperConnection {
     p.inflight.push(hello);
     p.link = this.link({
       onMessage: (parts) => this.onMessage(p, parts),
+      // Requests are written once every response that arrived together is read: a frame that came
+      // with an answer but answers nothing is then seen as unasked, not taken for the next answer.
+      onDelivered: () => this.pump(),
       onStderr: (s) => {
         p.stderr += s;
         p.stderrTotal += s.length;
@@ -245,7 +263,6 @@ export class WrapperConnection {
     if (!head.startup && this.isolate > 0) this.isolate--;
     this.startHead(p);
     head.resolve(parts);
-    this.pump();
   }
 
   /**
@@ -258,13 +275,14 @@ export class WrapperConnection {
     p.link.kill();
     const [head, ...rest] = p.inflight;
     p.inflight = [];
+    // Replaced with nothing in flight (an unasked frame on an idle peer) still counts.
+    if (!head?.startup) this.stats.respawns[cause]++;
     if (!head) return;
     clearTimeout(head.timer);
     if (err instanceof ProtocolError) {
       const tail = this.stderrSince(p, head.stderrStart);
       err.message += tail ? `\npeer stderr:\n${tail}` : '';
     }
-    if (!head.startup) this.stats.respawns[cause]++;
     head.reject(err);
     this.requeue(rest, head.startup, err);
   }
@@ -318,12 +336,14 @@ export class WrapperConnection {
     this.pump();
   }
 
-  /** End the peer cleanly (EOF), kill it (and what it started) after graceMs. Idempotent. */
+  /** End every peer cleanly (EOF), kill each (and what it started) after graceMs. Idempotent. */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
     for (const c of this.queue.splice(0)) c.reject(new Error('module-wrapper backend closed'));
-    const p = this.peer;
-    if (!p || p.done) return;
+    await Promise.all(this.live().map((p) => this.end(p, graceMs)));
+  }
+
+  private async end(p: Peer, graceMs: number): Promise<void> {
     p.link.end();
     let t: NodeJS.Timeout | undefined;
     const killed = new Promise<void>((r) => {

@@ -17,6 +17,8 @@ import { FrameDecoder, encodeFrame } from './codec.ts';
 export interface LinkEvents {
   /** One response (the strings of one frame, or one line as a single string). */
   onMessage(parts: Uint8Array[]): void;
+  /** Every response that arrived together has been delivered (the moment to write more requests). */
+  onDelivered(): void;
   onStderr(text: string): void;
   /** The byte stream cannot be read any more (framing lost, a limit exceeded). */
   onProtocolError(e: Error): void;
@@ -108,6 +110,7 @@ export function spawnLink(argv: readonly string[], opts: SpawnOptions = {}): Lin
         return;
       }
       for (const m of msgs) ev.onMessage(m);
+      if (msgs.length) ev.onDelivered();
     });
     const streamDone = (): void => {
       if (--open === 0 && exit) die(exit);
