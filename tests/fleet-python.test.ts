@@ -1,9 +1,10 @@
-// The Python wrapper of the fleet (fleet/py-cryptography/, PyPI `cryptography`
-// with its bundled OpenSSL), built by its build.sh and run on ACVP ML-KEM-768 +
-// ML-DSA-65 (see tests/fleet-wrapper.ts).
+// The Python wrappers of the fleet (fleet/py-*/, shared framing in
+// fleet/python/): each is built by its build.sh and run on ACVP (see
+// tests/fleet-wrapper.ts for what is asserted); dilithium-py also on the
+// Wycheproof ML-DSA-65 files, where it has a known defect.
 
-import { describe } from 'vitest';
-import { checkAcvp } from './fleet-wrapper.ts';
+import { describe, expect } from 'vitest';
+import { checkAcvp, failingIds, itWithWrapper, wycheproofIds } from './fleet-wrapper.ts';
 
 describe('fleet: Python wrappers', () => {
   checkAcvp({
@@ -11,5 +12,23 @@ describe('fleet: Python wrappers', () => {
     params: ['ML-KEM-768', 'ML-DSA-65'],
     // Private keys cross its API as seeds only: what is left is the key check and verification.
     ops: ['ML-KEM-768 kem.checkEncapsKey', 'ML-DSA-65 dsa.verify', 'ML-DSA-65 dsa.verifyMu'],
+  });
+  checkAcvp({
+    name: 'py-kyber',
+    params: ['ML-KEM-768'],
+    ops: ['kem.keygen', 'kem.encaps', 'kem.decaps', 'kem.checkEncapsKey', 'kem.checkDecapsKey'].map((op) => `ML-KEM-768 ${op}`),
+  });
+  checkAcvp({
+    name: 'py-dilithium',
+    params: ['ML-DSA-65'],
+    ops: ['keygen', 'sign', 'signInternal', 'signMu', 'signPreHash', 'verify', 'verifyInternal', 'verifyPreHash'].map((op) => `ML-DSA-65 dsa.${op}`),
+    // Its pure and pre-hash signing take no rnd (deterministic only), and it pre-hashes with three functions.
+    allowedSkip: /takes no rnd|offers SHA2-256, SHA2-512 and SHAKE-128/,
+  });
+
+  // dilithium-py 1.5.1 signs with an expanded private key whose s1 or s2 is out of range.
+  itWithWrapper('py-dilithium: Wycheproof ML-DSA-65 fails exactly the out-of-range private keys', 'py-dilithium', ['wycheproof'], ['ML-DSA-65'], (r) => {
+    expect(r.cases.filter((c) => ['crash', 'timeout', 'error'].includes(c.status))).toEqual([]);
+    expect(failingIds(r)).toEqual(wycheproofIds('mldsa_65_sign_noseed', (f) => f.includes('InvalidPrivateKey')).sort());
   });
 });

@@ -17,6 +17,10 @@ class Rejected(Exception):
     """The library refused the input (wrong length, invalid key)."""
 
 
+class Unsupported(Exception):
+    """The library cannot do this at all: the harness skips the case with this message."""
+
+
 def _read(inp, n):
     """Exactly n bytes; None at a clean end of input before the first byte."""
     buf = b""
@@ -82,6 +86,8 @@ def serve(config, describe, handlers):
                 resp = list(handlers[cmd.decode()](*args))
             except Rejected as e:
                 resp = [b"pqc-harness/error", b"rejected", str(e).encode()]
+            except Unsupported as e:
+                resp = [b"pqc-harness/error", b"unsupported", str(e).encode()]
             except Exception as e:  # a bug in the wrapper or the library: name it, keep serving
                 traceback.print_exc(file=sys.stderr)
                 resp = [b"pqc-harness/error", b"error", ("%s: %s" % (type(e).__name__, e)).encode()]
