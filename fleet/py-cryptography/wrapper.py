@@ -15,13 +15,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.backends.openssl.backend import backend
 from cryptography.hazmat.primitives.asymmetric import mldsa, mlkem
 
-from framing import Rejected, fixed, serve
+from framing import Rejected, fixed, harness_entry, serve
 
 KEM = {"ML-KEM-768": (mlkem.MLKEM768PublicKey, 1184), "ML-KEM-1024": (mlkem.MLKEM1024PublicKey, 1568)}
 DSA = {"ML-DSA-44": (mldsa.MLDSA44PublicKey, 1312), "ML-DSA-65": (mldsa.MLDSA65PublicKey, 1952), "ML-DSA-87": (mldsa.MLDSA87PublicKey, 2592)}
-
-# The harness's extension commands among the handlers (encapKeyCheck is a standard ACVP command).
-EXTENSIONS = ("/encap/random", "/sigVer/external", "/sigVer/mu")
 
 
 def kem_handlers(name, cls, ek_len):
@@ -79,7 +76,7 @@ def main():
         handlers.update(dsa_handlers(name, cls, n))
     config = [
         {"algorithm": "ML-KEM", "mode": "encapDecap", "revision": "FIPS203", "parameterSets": list(KEM), "functions": ["encapsulationKeyCheck"]},
-        {"algorithm": "pqc-harness", "revision": "1", "features": [c for c in handlers if c.endswith(EXTENSIONS)] + ["pqc-harness/describe"]},
+        harness_entry(handlers),
     ]
     describe = {
         "id": "py-cryptography",

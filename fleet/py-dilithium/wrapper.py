@@ -15,7 +15,7 @@ from importlib.metadata import version
 from dilithium_py.ml_dsa import ML_DSA_44, ML_DSA_65, ML_DSA_87
 from dilithium_py.ml_dsa import HASH_ML_DSA_44_WITH_SHA512, HASH_ML_DSA_65_WITH_SHA512, HASH_ML_DSA_87_WITH_SHA512
 
-from framing import Rejected, Unsupported, fixed, serve
+from framing import Rejected, Unsupported, fixed, harness_entry, serve
 
 SETS = {
     "ML-DSA-44": (ML_DSA_44, HASH_ML_DSA_44_WITH_SHA512, 1312, 2560),
@@ -93,9 +93,7 @@ def main():
         handlers.update(handlers_for(name, *params))
     config = [
         {"algorithm": "ML-DSA", "mode": "keyGen", "revision": "FIPS204", "parameterSets": list(SETS)},
-        {"algorithm": "pqc-harness", "revision": "1",
-         "features": [c for c in handlers if not c.endswith("/keyGen")] + ["pqc-harness/describe"],
-         "preHash": {name: list(PRE_HASHES) for name in SETS}},
+        harness_entry(handlers, preHash={name: list(PRE_HASHES) for name in SETS}),
     ]
     describe = {
         "id": "py-dilithium",

@@ -13,15 +13,13 @@ from importlib.metadata import version
 
 from kyber_py.ml_kem import ML_KEM_512, ML_KEM_768, ML_KEM_1024
 
-from framing import Rejected, fixed, serve
+from framing import Rejected, fixed, harness_entry, serve
 
 SETS = {
     "ML-KEM-512": (ML_KEM_512, 800, 1632, 768),
     "ML-KEM-768": (ML_KEM_768, 1184, 2400, 1088),
     "ML-KEM-1024": (ML_KEM_1024, 1568, 3168, 1568),
 }
-# The harness's extension commands among the handlers; the others are standard ACVP commands.
-EXTENSIONS = ("/keyGen/random", "/encap/random")
 
 
 def refused(call):
@@ -69,7 +67,7 @@ def main():
         {"algorithm": "ML-KEM", "mode": "keyGen", "revision": "FIPS203", "parameterSets": names},
         {"algorithm": "ML-KEM", "mode": "encapDecap", "revision": "FIPS203", "parameterSets": names,
          "functions": ["encapsulation", "decapsulation", "encapsulationKeyCheck", "decapsulationKeyCheck"]},
-        {"algorithm": "pqc-harness", "revision": "1", "features": [c for c in handlers if c.endswith(EXTENSIONS)] + ["pqc-harness/describe"]},
+        harness_entry(handlers),
     ]
     describe = {
         "id": "py-kyber",

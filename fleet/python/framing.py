@@ -49,6 +49,16 @@ def _frame(parts):
     return struct.pack("<%dI" % (len(parts) + 1), len(parts), *map(len, parts)) + b"".join(parts)
 
 
+# The standard ACVP command suffixes; every other handler is a pqc-harness extension command.
+_STANDARD = ("/keyGen", "/encap", "/decap", "/encapKeyCheck", "/decapKeyCheck", "/sigGen", "/sigVer")
+
+
+def harness_entry(handlers, **extra):
+    """getConfig's pqc-harness entry: the extension commands among the handlers, and describe."""
+    features = [c for c in handlers if not c.endswith(_STANDARD)] + ["pqc-harness/describe"]
+    return dict({"algorithm": "pqc-harness", "revision": "1", "features": features}, **extra)
+
+
 def fixed(arg, n, what):
     """An argument of exactly n bytes, or a rejection naming it."""
     if len(arg) != n:

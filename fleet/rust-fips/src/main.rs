@@ -190,16 +190,7 @@ dsa_set!(dsa65, ml_dsa_65);
 dsa_set!(dsa87, ml_dsa_87);
 
 fn handle(cmd: &str, a: &[Vec<u8>]) -> Reply {
-    let (set, op) = cmd.split_once('/').ok_or_else(|| unsupported(format!("unknown command {cmd:?}")))?;
-    match set {
-        "ML-KEM-512" => kem512(op, a),
-        "ML-KEM-768" => kem768(op, a),
-        "ML-KEM-1024" => kem1024(op, a),
-        "ML-DSA-44" => dsa44(op, a),
-        "ML-DSA-65" => dsa65(op, a),
-        "ML-DSA-87" => dsa87(op, a),
-        _ => Err(unsupported(format!("unknown command {cmd:?}"))),
-    }
+    mw::route(cmd, a, &[("ML-KEM-512", kem512), ("ML-KEM-768", kem768), ("ML-KEM-1024", kem1024), ("ML-DSA-44", dsa44), ("ML-DSA-65", dsa65), ("ML-DSA-87", dsa87)])
 }
 
 fn main() -> std::io::Result<()> {

@@ -51,6 +51,17 @@ pub fn args<'a, const N: usize>(cmd: &str, a: &'a [Vec<u8>]) -> Result<[&'a [u8]
     Ok(std::array::from_fn(|i| a[i].as_slice()))
 }
 
+/// Answers the commands of one parameter set: `(op after the set name, args)`.
+pub type SetHandler = fn(&str, &[Vec<u8>]) -> Reply;
+
+/// Route `<parameter set>/<op>` to the handler of its set.
+pub fn route(cmd: &str, a: &[Vec<u8>], sets: &[(&str, SetHandler)]) -> Reply {
+    let unknown = || unsupported(format!("unknown command {cmd:?}"));
+    let (set, op) = cmd.split_once('/').ok_or_else(unknown)?;
+    let (_, handler) = sets.iter().find(|(name, _)| *name == set).ok_or_else(unknown)?;
+    handler(op, a)
+}
+
 /// `"ML-KEM-768/keyGen/random","ML-KEM-1024/keyGen/random",...`: extension feature names for getConfig.
 pub fn features(sets: &[&str], suffixes: &[&str]) -> String {
     let mut names = Vec::new();
