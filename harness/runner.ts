@@ -180,7 +180,8 @@ async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>
   const inproc = o.host === 'inproc';
   const inFlight = ONE_AT_A_TIME.includes(o.host) ? 1 : jobs * CASES_PER_INSTANCE;
   // Heaviest first (a stable sort keeps the file order among equals).
-  const order = cases.map((_, i) => i).sort((x, y) => (cases[y]!.weight ?? 1) - (cases[x]!.weight ?? 1));
+  const weight = (c: Case) => (c.repeats ?? 1) * c.requires.length;
+  const order = cases.map((_, i) => i).sort((x, y) => weight(cases[y]!) - weight(cases[x]!));
   const results: CaseResult[] = new Array(cases.length);
   let next = 0;
   const lane = async (): Promise<void> => {

@@ -52,8 +52,12 @@ export interface Case {
   run(backend: Backend): Promise<Outcome>;
   /** Per-case timeout override in ms (long procedures such as accumulated digests). */
   timeoutMs?: number;
-  /** Roughly how many contract calls the case makes (default 1): the heaviest are started first. */
-  weight?: number;
+  /**
+   * How many times the case calls each of its required operations (default 1):
+   * an accumulated digest once per test, a property once per run. The runner
+   * starts the heaviest cases first; the benchmark prices a case's raw work by it.
+   */
+  repeats?: number;
 }
 
 export function caseId(parts: (string | number | undefined)[]): string {

@@ -239,8 +239,8 @@ function kemCase(ps: KemParam, count: number, long: boolean): Case {
     source: null,
     requires: ['kem.keygen', 'kem.encaps', 'kem.decaps'],
     timeoutMs: timeoutFor(count),
-    // keygen, encaps and two decaps per test.
-    weight: count * 4,
+    // keygen, encaps and decaps (twice) per test.
+    repeats: count,
     inputs: () => ({ count, rng: 'SHAKE-128("") stream: d, z, m, ct~ per test' }),
     run: async (b) => {
       const skip = policySkip(b, count, long);
@@ -264,8 +264,8 @@ function dsaCase(ps: DsaParam, count: number, long: boolean): Case {
     source: null,
     requires: ['dsa.keygen', 'dsa.sign', 'dsa.verify'],
     timeoutMs: timeoutFor(count),
-    // keygen, sign (several rejection rounds) and verify per test.
-    weight: count * 8,
+    // keygen, sign and verify per test.
+    repeats: count,
     inputs: () => ({ count, rng: 'SHAKE-128("") stream: xi per test; deterministic sign of "" with ctx ""' }),
     run: async (b) => {
       const skip = policySkip(b, count, long);

@@ -20,6 +20,12 @@ function conformanceRun(b: Bench): string[] {
   const c = b.conformanceRun;
   if (!c) return [];
   const out = ['', `Default conformance run: ${c.backends.join(', ')} (host ${c.host}, suites ${c.suites.join(',')}): ${c.cases} cases in ${fmtSeconds(c.wallMs, 1)}${c.failing ? `, ${c.failing} failing` : ''}`];
+  if (c.jobs !== undefined) {
+    out.push(
+      `  --jobs ${c.jobs} on ${c.cores} cores; --jobs 1: ${c.jobs1WallMs === undefined ? '-' : fmtSeconds(c.jobs1WallMs, 1)}; peak RSS ${c.peakRssMiB ?? '-'} MiB; ` +
+        `raw op time ${c.rawOpMs === undefined ? '-' : fmtSeconds(c.rawOpMs, 1)} (${c.unmodelled ?? 0} cases unmodelled); schedule efficiency ${c.scheduleEfficiency?.toFixed(2) ?? '-'}`,
+    );
+  }
   if (c.bySuite?.length) out.push(textTable(['backend', 'suite', 'cases', 'failing', 'sum durationMs'], c.bySuite.map((g) => [g.backend, g.suite, String(g.cases), String(g.failing), fmtSeconds(g.caseSumMs)]), 2));
   return out;
 }
@@ -44,10 +50,19 @@ export function benchTable(b: Bench): string {
       3,
     ),
     ...part(
-      'Host: child process vs in process, interleaved',
-      ['backend', 'param', 'op', 'inproc', 'child', 'ratio', 'n'],
-      b.hostOverhead.map((r) => [r.backend, r.parameterSet, r.op, fmtUs(r.inprocUs), fmtUs(r.childUs), r.ratio.toFixed(2), String(r.n)]),
+      'Host: child process vs in process, interleaved (one call at a time; 32 in flight)',
+      ['backend', 'param', 'op', 'inproc', 'child', 'ratio', 'child pipelined', 'ratio', 'n'],
+      b.hostOverhead.map((r) => [
+        r.backend, r.parameterSet, r.op, fmtUs(r.inprocUs), fmtUs(r.childUs), r.ratio.toFixed(2),
+        r.childPipelinedUs === undefined ? '-' : fmtUs(r.childPipelinedUs), r.pipelinedRatio === undefined ? '-' : r.pipelinedRatio.toFixed(2), String(r.n),
+      ]),
       3,
+    ),
+    ...part(
+      'Runs that differ in one thing (host, jobs)',
+      ['comparison', 'what', 'base', 'other', 'ratio'],
+      (b.runComparisons ?? []).map((r) => [r.name, r.what, fmtSeconds(r.baseMs, 1), fmtSeconds(r.otherMs, 1), r.ratio.toFixed(2)]),
+      2,
     ),
     ...part(
       'Harness: conformance wall time vs raw op time for the same cases (in process)',

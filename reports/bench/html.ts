@@ -135,6 +135,11 @@ function conformanceRun(b: Bench): string[] {
   if (!c) return [];
   return [
     `<p>Default conformance run: ${h(c.backends.join(', '))} (host ${h(c.host)}, suites ${h(c.suites.join(', '))}): ${c.cases} cases in ${fmtSeconds(c.wallMs, 1)}${c.failing ? `, ${c.failing} failing` : ''}.</p>`,
+    ...(c.jobs !== undefined
+      ? [
+          `<p>--jobs ${c.jobs} on ${c.cores} cores; --jobs 1: ${c.jobs1WallMs === undefined ? '-' : fmtSeconds(c.jobs1WallMs, 1)}; peak RSS ${c.peakRssMiB ?? '-'} MiB; raw op time ${c.rawOpMs === undefined ? '-' : fmtSeconds(c.rawOpMs, 1)}; <strong>schedule efficiency ${c.scheduleEfficiency?.toFixed(2) ?? '-'}</strong> (raw op time / cores / wall).</p>`,
+        ]
+      : []),
     ...part('', 'suites', ['backend', 'suite', 'cases', 'failing', 'sum of case durations'], 2, (c.bySuite ?? []).map((g) => [h(g.backend), h(g.suite), String(g.cases), String(g.failing), fmtSeconds(g.caseSumMs)])),
   ];
 }
@@ -164,11 +169,21 @@ export function benchSection(v: BenchView): string {
       ]),
     ),
     ...part(
-      'Child host vs in process (interleaved)',
+      'Child host vs in process (interleaved; one call at a time, and 32 in flight)',
       'host',
-      ['backend', 'parameter set', 'op', 'in process', 'child', 'ratio'],
+      ['backend', 'parameter set', 'op', 'in process', 'child', 'ratio', 'child, pipelined', 'ratio'],
       3,
-      b.hostOverhead.map((r) => [h(r.backend), h(r.parameterSet), h(r.op), h(fmtUs(r.inprocUs)), h(fmtUs(r.childUs)), r.ratio.toFixed(2)]),
+      b.hostOverhead.map((r) => [
+        h(r.backend), h(r.parameterSet), h(r.op), h(fmtUs(r.inprocUs)), h(fmtUs(r.childUs)), r.ratio.toFixed(2),
+        r.childPipelinedUs === undefined ? '-' : h(fmtUs(r.childPipelinedUs)), r.pipelinedRatio === undefined ? '-' : r.pipelinedRatio.toFixed(2),
+      ]),
+    ),
+    ...part(
+      'Runs that differ in one thing (host, jobs)',
+      'comparisons',
+      ['comparison', 'what', 'base', 'other', 'ratio'],
+      2,
+      (b.runComparisons ?? []).map((r) => [h(r.name), h(r.what), fmtSeconds(r.baseMs, 1), fmtSeconds(r.otherMs, 1), r.ratio.toFixed(2)]),
     ),
     ...part(
       'Harness overhead (in-process conformance run vs raw op time)',
