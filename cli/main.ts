@@ -7,6 +7,7 @@
 // unknown backend, zero cases); 3 --strict and some case was skipped.
 
 import { harnessVersion } from '../harness/run-info.ts';
+import { forTerminal } from '../model/text.ts';
 import { UsageError } from './args.ts';
 import { BACKENDS_USAGE, cmdBackends } from './backends.ts';
 import { BENCH_USAGE, cmdBench } from './bench.ts';
@@ -57,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const err = e as Error;
-    console.error(`pqc-harness: ${err?.message ?? String(e)}`);
+    // Messages can quote a backend (an open error with its stderr): printable only.
+    console.error(forTerminal(`pqc-harness: ${err?.message ?? String(e)}`));
     if (err instanceof UsageError) console.error(`\n${USAGE}`);
     return 2;
   }

@@ -7,6 +7,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { gateStatus, isGateFailure, STATUSES, type CaseResult, type GateStatus, type Results } from '../model/results.ts';
+import { forTerminal } from '../model/text.ts';
 
 export const BASELINE_SCHEMA = 'pqc-harness/baseline@1';
 
@@ -118,7 +119,8 @@ export function evaluateGate(results: Results, opts: GateOptions = {}): GateResu
   if (newFailures.length > LIST_NEW) lines.push(`  … and ${newFailures.length - LIST_NEW} more (see the report)`);
   const verdict = exitCode === EXIT.pass ? 'PASS' : exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : exitCode === EXIT.usage ? 'NOT TESTED' : 'FAIL';
   lines.unshift(`gate: ${verdict} (exit ${exitCode})`);
-  return { exitCode, passed: exitCode === EXIT.pass, newFailures, knownFailures, fixed, missing, skips, lines };
+  // Lines carry backend ids and failure reasons: printable as they are, whatever a backend wrote.
+  return { exitCode, passed: exitCode === EXIT.pass, newFailures, knownFailures, fixed, missing, skips, lines: lines.map(forTerminal) };
 }
 
 /** A baseline listing every gate failure of a run, sorted for stable diffs. */
