@@ -7,11 +7,14 @@
 
 import { readFile } from 'node:fs/promises';
 import { gateStatus, isGateFailure, STATUSES, type CaseResult, type GateStatus, type Results } from '../model/results.ts';
+import { capText } from '../model/limits.ts';
 import { forTerminal } from '../model/text.ts';
 
 export const BASELINE_SCHEMA = 'pqc-harness/baseline@1';
 
 const LIST_NEW = 10;
+/** A `new:` line shows the start of the reason; the report has all of it. */
+const REASON_SHOWN = 200;
 
 export const EXIT = { pass: 0, failures: 1, usage: 2, strictSkips: 3 } as const;
 
@@ -115,7 +118,7 @@ export function evaluateGate(results: Results, opts: GateOptions = {}): GateResu
   if (knownFailures.length > 0) lines.push(`${knownFailures.length} known failure(s) from the baseline`);
   if (fixed.length > 0) lines.push(`${fixed.length} baseline failure(s) now pass: update the baseline`);
   if (missing.length > 0) lines.push(`${missing.length} baseline case(s) did not run`);
-  for (const c of newFailures.slice(0, LIST_NEW)) lines.push(`  new: ${c.backend}: ${c.id} (${gateStatus(c)}${c.reason ? `: ${c.reason.split('\n')[0]}` : ''})`);
+  for (const c of newFailures.slice(0, LIST_NEW)) lines.push(`  new: ${c.backend}: ${c.id} (${gateStatus(c)}${c.reason ? `: ${capText(c.reason.split('\n')[0]!, REASON_SHOWN)}` : ''})`);
   if (newFailures.length > LIST_NEW) lines.push(`  … and ${newFailures.length - LIST_NEW} more (see the report)`);
   const verdict = exitCode === EXIT.pass ? 'PASS' : exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : exitCode === EXIT.usage ? 'NOT TESTED' : 'FAIL';
   lines.unshift(`gate: ${verdict} (exit ${exitCode})`);
