@@ -4,6 +4,7 @@
 import { BACKEND_KINDS, DEFAULT_BACKENDS } from '../backends/registry.ts';
 import { ALL_OPS } from '../model/contract.ts';
 import { chooseHost, openHosted } from '../harness/hosts/index.ts';
+import { backendEntry } from '../model/backend-entry.ts';
 import { forTerminal } from '../model/text.ts';
 import { backendSpecs, parse } from './args.ts';
 
@@ -27,8 +28,9 @@ export async function cmdBackends(args: string[]): Promise<number> {
   for (const spec of specs) {
     try {
       const b = await openHosted(spec, 'inproc', { liboqs: values.liboqs });
-      const d = b.describe();
-      const caps = b.capabilities();
+      // What it says of itself, checked and cut to size as a run records it.
+      const d = backendEntry(spec.text, spec.kind.reports, b.describe(), b.capabilities());
+      const caps = d.capabilities;
       say(`${spec.text}: available  ${d.name} ${d.version} (${d.kind}, default host ${chooseHost(spec, 'auto')})`);
       if (d.library) say(`  library ${d.library.path} sha256 ${d.library.sha256}`);
       say(`  parameter sets: ${caps.parameterSets.join(', ')}`);
@@ -38,7 +40,7 @@ export async function cmdBackends(args: string[]): Promise<number> {
       for (const n of d.notes ?? []) say(`  note: ${n}`);
       await b.close?.();
     } catch (e) {
-      say(`${spec.text}: NOT available: ${(e as Error).message}`);
+      say(`${spec.text}: NOT available: ${(e as Error | null)?.message ?? String(e)}`);
     }
   }
   return 0;

@@ -5,7 +5,9 @@
 import type { DsaParam, HashAlg, KemParam, ParamSet } from './params.ts';
 import type { Finding } from './findings.ts';
 
-export type BackendKind = 'js' | 'cdylib' | 'liboqs' | 'json-abi' | 'process' | 'module' | 'python';
+/** What describe() may report as a backend's kind. */
+export const BACKEND_KIND_NAMES = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'module', 'python'] as const;
+export type BackendKind = (typeof BACKEND_KIND_NAMES)[number];
 
 export interface BackendInfo {
   /** The id used on the command line (`noble`, `rust`, `module:./x.ts`). */

@@ -39,6 +39,13 @@ function testsOf(group: Fields, file: string): { tcId: number; obj: Record<strin
   });
 }
 
+/** Each (tgId, tcId) may appear once in a file: a second would be a second case with the same id. */
+function once(seen: Set<string>, file: string, tgId: number, tcId: number): void {
+  const key = `${tgId}/${tcId}`;
+  if (seen.has(key)) throw new VectorFormatError({ file, tgId, tcId }, undefined, 'duplicate test: this tgId and tcId appear twice');
+  seen.add(key);
+}
+
 function header(doc: unknown, file: string): Omit<AcvpFile, 'tests'> {
   if (!isObj(doc)) throw new VectorFormatError({ file }, undefined, 'top level is not a JSON object');
   const f = new Fields({ file }, doc);
@@ -48,9 +55,11 @@ function header(doc: unknown, file: string): Omit<AcvpFile, 'tests'> {
 /** An internalProjection (inputs and answers together). */
 export function readProjection(doc: unknown, file: string): AcvpFile {
   const tests: AcvpTest[] = [];
+  const seen = new Set<string>();
   for (const g of groupsOf(doc, file)) {
     const tgId = g.where.tgId!;
     for (const t of testsOf(g, file)) {
+      once(seen, file, tgId, t.tcId);
       tests.push({ group: g, test: new Fields({ file, tgId, tcId: t.tcId }, t.obj), tgId, tcId: t.tcId, file });
     }
   }
@@ -71,9 +80,11 @@ export function readPromptWithExpected(prompt: unknown, promptFile: string, expe
     }
   }
   const tests: AcvpTest[] = [];
+  const seen = new Set<string>();
   for (const g of groupsOf(prompt, promptFile)) {
     const tgId = g.where.tgId!;
     for (const t of testsOf(g, promptFile)) {
+      once(seen, promptFile, tgId, t.tcId);
       const a = answers.get(`${tgId}/${t.tcId}`);
       if (!a) throw new VectorFormatError({ file: expectedFile, tgId, tcId: t.tcId }, undefined, `no expected result for this prompt test (from ${promptFile})`);
       a.used = true;
