@@ -14,7 +14,7 @@ import type { FipsRef, Shown } from '../model/case.ts';
 import type { Bench } from '../model/bench.ts';
 import { groupCauses } from '../model/causes.ts';
 import { isGateFailure, RESULTS_SCHEMA, STATUSES, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
-import { evaluateGate, caseKey, EXIT, type Baseline, type GateResult } from './gate.ts';
+import { evaluateGate, caseKey, EXIT, mergedText, type Baseline, type GateResult } from './gate.ts';
 import { escapeAttr as a, escapeMarkup as h, naturalCompare, shortValue } from './text.ts';
 import { benchSection } from './bench.ts';
 
@@ -325,7 +325,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   // Verdict.
   const tested = gate.exitCode !== EXIT.usage;
   const verdictClass = !tested ? 'notrun' : gate.exitCode === EXIT.pass ? 'pass' : gate.exitCode === EXIT.strictSkips ? 'strict' : 'fail';
-  const verdictText = !tested ? 'NOT TESTED' : gate.exitCode === EXIT.pass ? 'PASS' : gate.exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : 'FAIL';
+  const verdictText = gate.verdict;
   const durationMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
 
   const out: string[] = [];
@@ -521,6 +521,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
         ['finished', h(fmtDate(run.finishedAt))],
         ['argv', `<code>${h(run.argv.join(' '))}</code>`],
         ['shard', run.shard ? `${run.shard.index} of ${run.shard.count}` : '—'],
+        ['merged', run.merged ? h(mergedText(run.merged)) : '—'],
         ['results schema', h(results.schema)],
       ],
     ),
