@@ -6,8 +6,8 @@
 //   2  usage or input error (the CLI's own; also: nothing was tested)
 //   3  strict mode and skips present (and nothing worse)
 
-import { readFile } from 'node:fs/promises';
 import { gateStatus, isGateFailure, STATUSES, type CaseResult, type GateStatus, type MergeInfo, type Results } from '../model/results.ts';
+import { FileReadError, readRegularFile } from '../model/files.ts';
 import { capText } from '../model/limits.ts';
 import { forTerminal } from '../model/text.ts';
 
@@ -186,9 +186,9 @@ export function parseBaseline(doc: unknown, where: string): Baseline {
 export async function readBaseline(path: string): Promise<Baseline> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readRegularFile(path).toString('utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read baseline: ${(e as Error).message}`);
+    throw new Error(`${path}: cannot read baseline: ${e instanceof FileReadError ? e.reason : (e as Error).message}`);
   }
   let doc: unknown;
   try {

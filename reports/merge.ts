@@ -3,8 +3,8 @@
 // or refuses, naming the files: no part twice, no shards of different splits,
 // no missing shard unless the merge is asked to be partial (and then says so).
 
-import { readFile } from 'node:fs/promises';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type MergeInfo, type Results, type RunInfo, type VectorProvenance } from '../model/results.ts';
+import { FileReadError, readRegularFile } from '../model/files.ts';
 import { assertResults } from '../model/validate.ts';
 
 function distinct(values: readonly string[]): string {
@@ -154,9 +154,9 @@ export function mergeResults(parts: readonly MergePart[], opts: { partial?: bool
 export async function readResults(path: string): Promise<Results> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readRegularFile(path).toString('utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read results: ${(e as Error).message}`);
+    throw new Error(`${path}: cannot read results: ${e instanceof FileReadError ? e.reason : (e as Error).message}`);
   }
   let doc: unknown;
   try {

@@ -127,8 +127,20 @@ export interface FetchReport {
 export async function fetchVectors(opts: { baseUrl?: string; force?: boolean; log?: (s: string) => void; limits?: FetchLimits } = {}): Promise<FetchReport[]> {
   const base = opts.baseUrl ?? env('PQC_VECTORS_BASE_URL') ?? DEFAULT_BASE_URL;
   const out: FetchReport[] = [];
+  const failed = (file: string, err: unknown) => {
+    out.push({ file, status: 'failed', detail: (err as Error).message });
+    opts.log?.(`FAILED ${file}: ${(err as Error).message}`);
+  };
   for (const e of manifest()) {
-    if (!opts.force && locate(e.file)) {
+    let found: string | undefined;
+    try {
+      found = opts.force ? undefined : locate(e.file);
+    } catch (err) {
+      // A broken link where the file should be: fetching would hide it behind a cached copy.
+      failed(e.file, err);
+      continue;
+    }
+    if (found) {
       out.push({ file: e.file, status: 'present' });
       continue;
     }
@@ -141,8 +153,7 @@ export async function fetchVectors(opts: { baseUrl?: string; force?: boolean; lo
       out.push({ file: e.file, status: 'fetched', detail: dest });
       opts.log?.(`fetched ${e.file}`);
     } catch (err) {
-      out.push({ file: e.file, status: 'failed', detail: (err as Error).message });
-      opts.log?.(`FAILED ${e.file}: ${(err as Error).message}`);
+      failed(e.file, err);
     }
   }
   return out;

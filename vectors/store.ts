@@ -5,12 +5,13 @@
 // then the local cache that `pqc-harness vectors fetch` fills.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { contentHash, manifestEntry, type ManifestEntry } from './manifest.ts';
 import { env } from '../model/config.ts';
+import { readRegularFile } from '../model/files.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -49,9 +50,34 @@ function candidates(root: string, e: ManifestEntry): string[] {
   return e.gzip && e.file.endsWith('.gz') ? [p, p.slice(0, -3)] : [p];
 }
 
+/**
+ * Whether something is at `p`. A symbolic link that leads nowhere is an error
+ * naming it, not a missing file: falling back to another root's copy would
+ * test other vectors than the ones the user pointed at.
+ */
+function present(p: string): boolean {
+  try {
+    lstatSync(p);
+  } catch {
+    return false;
+  }
+  try {
+    statSync(p);
+    return true;
+  } catch (e) {
+    let target = '';
+    try {
+      target = ` to ${readlinkSync(p)}`;
+    } catch {
+      // not a link: some other reason the entry cannot be followed
+    }
+    throw new VectorMissingError(`${p}: a symbolic link${target} that cannot be followed (${(e as NodeJS.ErrnoException).code}); fix or remove it (the harness does not fall back to another copy)`);
+  }
+}
+
 export function locate(file: string): string | undefined {
   const e = manifestEntry(file);
-  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (existsSync(p)) return p;
+  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (present(p)) return p;
   return undefined;
 }
 
@@ -89,7 +115,7 @@ export function readVector(file: string): { path: string; content: Buffer } {
         .join(', ')}; run 'pqc-harness vectors fetch' or set PQC_VECTORS_DIR`,
     );
   }
-  const content = Buffer.from(verifiedContent(e, path, readFileSync(path)));
+  const content = Buffer.from(verifiedContent(e, path, readRegularFile(path)));
   const v = { path, content };
   contentCache.set(file, v);
   return v;
