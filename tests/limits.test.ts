@@ -19,7 +19,7 @@ import { MESSAGE_BYTES } from './fixtures/hostile/huge-messages.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
 const HUGE = resolve(import.meta.dirname, 'fixtures', 'hostile', 'huge-messages.ts');
-const FLOOD = resolve(import.meta.dirname, 'fixtures', 'hostile', 'mw_flood.py');
+const ECHO = resolve(import.meta.dirname, 'fixtures', 'mw_echo.py');
 const sh = promisify(execFile);
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -122,7 +122,7 @@ describe('a run full of megabyte messages', () => {
 
   it('a wrapper that floods stderr before every crash: each crash keeps the end of its stderr, the reports stay small', async () => {
     const out = mkdtempSync(join(tmpdir(), 'pqc-flood-'));
-    const r = await cli(['run', '--backend', `process:python3 ${FLOOD}`, '--suite', 'acvp', '--param', 'ML-KEM-512', '--out', out], { MW_FLOOD_BYTES: String(3 << 20) });
+    const r = await cli(['run', '--backend', `process:python3 ${ECHO}`, '--suite', 'acvp', '--param', 'ML-KEM-512', '--out', out], { MW_ECHO_FLOOD_BYTES: String(3 << 20) });
     expect(r.code).toBe(1);
     const sizes = reportSizes(out);
     for (const [f, n] of Object.entries(sizes)) expect(n, f).toBeLessThan(4 << 20);

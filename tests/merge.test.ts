@@ -6,18 +6,12 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Results } from '../model/results.ts';
+import { captureOutput } from './capture-output.ts';
 
-let out: string[] = [];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureOutput();
 
 const base = mkdtempSync(join(tmpdir(), 'pqc-merge-'));
 const dir = (name: string) => join(base, name);
@@ -26,9 +20,9 @@ const read = (name: string) => JSON.parse(readFileSync(json(name), 'utf8')) as R
 const RUN = ['run', '--backend', 'noble', '--suite', 'acvp', '--param', 'ML-KEM-512'];
 
 async function merge(...args: string[]): Promise<{ code: number; text: string }> {
-  out = [];
+  out.clear();
   const code = await main(['report', 'merge', ...args]);
-  return { code, text: out.join('\n') };
+  return { code, text: out.text() };
 }
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import { backendEntry } from '../model/backend-entry.ts';
 import type { Results } from '../model/results.ts';
@@ -16,22 +16,13 @@ import { readProjection, readPromptWithExpected } from '../vectors/acvp.ts';
 import { InvalidResultsError, writeReports } from '../reports/write.ts';
 import { kase, results } from './report-fixtures.ts';
 import { BAD_INFO } from './fixtures/hostile/bad-describe.ts';
+import { captureOutput } from './capture-output.ts';
 
 const BAD = resolve(import.meta.dirname, 'fixtures', 'hostile', 'bad-describe.ts');
 const tmp = () => mkdtempSync(join(tmpdir(), 'pqc-integrity-'));
 const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
 
-let out: string[] = [];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureOutput({ stderr: true });
 
 describe('backendEntry', () => {
   it('keeps the known fields of the right type, drops the rest, and notes each problem', () => {
@@ -83,18 +74,18 @@ describe('run writes only documents its own merge accepts', () => {
     expect(bad).not.toHaveProperty('findings');
     expect(bad.notes).toContain('describe() field "findings" is not part of the contract: ignored');
     expect(r.cases.filter((c) => c.backend === bad.id).every((c) => c.status === 'pass')).toBe(true);
-    expect(out.join('\n')).not.toContain('memory finding');
+    expect(out.text()).not.toContain('memory finding');
     expect(await main(['report', 'merge', dir, '--out', join(dir, 'merged')])).toBe(0);
   }, 60_000);
 
   it('--backend noble,noble is a usage error', async () => {
     expect(await main(['run', '--backend', 'noble,noble', '--out', tmp()])).toBe(2);
-    expect(out.join('\n')).toContain("backend 'noble' is listed twice");
+    expect(out.text()).toContain("backend 'noble' is listed twice");
   });
 
   it('--out that cannot be written fails before any case runs', async () => {
     expect(await main(['run', '--backend', 'noble', '--suite', 'acvp', '--out', '/proc/nope'])).toBe(2);
-    const text = out.join('\n');
+    const text = out.text();
     expect(text).toMatch(/--out \/proc\/nope: not a writable folder/);
     expect(text).not.toContain('progress:');
   });

@@ -5,22 +5,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import { forTerminal } from '../model/text.ts';
+import { captureOutput } from './capture-output.ts';
 
 const ESCAPES = resolve(import.meta.dirname, 'fixtures', 'hostile', 'escapes.ts');
 /** Anything but printable text, tab and newline. */
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
-let out: string[] = [];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureOutput();
 
 describe('forTerminal', () => {
   it('removes CSI, OSC and other escape sequences, C0/C1 controls and bidi overrides; keeps text, tabs and newlines', () => {
@@ -39,7 +33,7 @@ describe('forTerminal', () => {
 describe('what the console prints', () => {
   it('`backends` shows a hostile name, version and notes as plain text', async () => {
     expect(await main(['backends', '--backend', `module:${ESCAPES}`])).toBe(0);
-    const text = out.join('\n');
+    const text = out.text();
     expect(text).toContain('nameRED');
     expect(text).toContain('note: noteRED');
     expect(text).not.toMatch(CONTROL);
@@ -48,7 +42,7 @@ describe('what the console prints', () => {
   it('`run`: the summary, the causes and the gate lines carry no escape sequence', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pqc-escapes-'));
     expect(await main(['run', '--backend', `module:${ESCAPES}`, '--suite', 'acvp', '--param', 'ML-KEM-512', '--out', dir])).toBe(1);
-    const text = out.join('\n');
+    const text = out.text();
     expect(text).toMatch(/new: module:.*escapes\.ts: .*keygen refused RED/);
     expect(text).toContain('Causes:');
     expect(text).not.toMatch(CONTROL);

@@ -6,31 +6,28 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import { readRegularFile } from '../model/files.ts';
 import { readBaseline } from '../reports/gate.ts';
 import { readResults } from '../reports/merge.ts';
 import { clearVectorCache, locate, readVector } from '../vectors/store.ts';
+import { captureOutput } from './capture-output.ts';
 
 const SMALL = 'acvp-server/ML-KEM-keyGen-FIPS203/internalProjection.json';
 const saved = process.env.PQC_VECTORS_DIR;
 let root = '';
-let out: string[] = [];
+const out = captureOutput();
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'pqc-files-'));
   mkdirSync(join(root, dirname(SMALL)), { recursive: true });
   process.env.PQC_VECTORS_DIR = root;
   clearVectorCache();
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
 });
 afterEach(() => {
   if (saved === undefined) delete process.env.PQC_VECTORS_DIR;
   else process.env.PQC_VECTORS_DIR = saved;
   clearVectorCache();
-  vi.restoreAllMocks();
 });
 
 const fifo = (path: string) => execFileSync('mkfifo', [path]);
@@ -56,7 +53,7 @@ describe('a vector that is not a regular file', () => {
   it('`vectors where` lists the broken link and exits 2', async () => {
     symlinkSync('/nonexistent/vectors.json', join(root, SMALL));
     expect(await main(['vectors', 'where'])).toBe(2);
-    expect(out.join('\n')).toContain(`BROKEN    ${SMALL}: ${join(root, SMALL)}: a symbolic link to /nonexistent/vectors.json`);
+    expect(out.text()).toContain(`BROKEN    ${SMALL}: ${join(root, SMALL)}: a symbolic link to /nonexistent/vectors.json`);
   });
 
   it('a device: refused (a vector replaced by /dev/zero would never end)', () => {
