@@ -10,6 +10,7 @@ import { asText, CAPS, capCaseText, capText } from '../model/limits.ts';
 import type { ParamSet } from '../model/params.ts';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
+import { whereText } from '../vectors/fields.ts';
 import { captureSources, findingsFromCrash } from './hosts/crash-stderr.ts';
 import { chooseHost, openHosted, type HostKind } from './hosts/index.ts';
 import { runInfo, suiteInfo, vectorProvenance } from './run-info.ts';
@@ -46,12 +47,17 @@ export class DuplicateCaseIdError extends Error {
   override name = 'DuplicateCaseIdError';
 }
 
+/** Where a case came from: its vector file, tgId and tcId (or line), or its suite. */
+function origin(c: Case): string {
+  return c.source ? whereText(c.source) : `suite ${c.suite}`;
+}
+
 function checkUniqueIds(cases: readonly Case[]): void {
   const seen = new Map<string, Case>();
   const dups: string[] = [];
   for (const c of cases) {
     const prev = seen.get(c.id);
-    if (prev) dups.push(`"${c.id}" (${[prev, c].map((x) => (x.source ? `${x.source.file}${x.source.tgId !== undefined ? ` tgId=${x.source.tgId}` : ''}${x.source.tcId !== undefined ? ` tcId=${x.source.tcId}` : ''}` : x.suite)).join(' and ')})`);
+    if (prev) dups.push(`"${c.id}" (${origin(prev)} and ${origin(c)})`);
     else seen.set(c.id, c);
   }
   if (dups.length) throw new DuplicateCaseIdError(`${dups.length} duplicate case id(s): ${dups.slice(0, 5).join('; ')}${dups.length > 5 ? '; …' : ''}`);

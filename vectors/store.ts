@@ -56,8 +56,9 @@ function candidates(root: string, e: ManifestEntry): string[] {
  * test other vectors than the ones the user pointed at.
  */
 function present(p: string): boolean {
+  let link: boolean;
   try {
-    lstatSync(p);
+    link = lstatSync(p).isSymbolicLink();
   } catch {
     return false;
   }
@@ -65,13 +66,9 @@ function present(p: string): boolean {
     statSync(p);
     return true;
   } catch (e) {
-    let target = '';
-    try {
-      target = ` to ${readlinkSync(p)}`;
-    } catch {
-      // not a link: some other reason the entry cannot be followed
-    }
-    throw new VectorMissingError(`${p}: a symbolic link${target} that cannot be followed (${(e as NodeJS.ErrnoException).code}); fix or remove it (the harness does not fall back to another copy)`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = link ? `a symbolic link to ${readlinkSync(p)} that cannot be followed (${code})` : `there but cannot be reached (${code})`;
+    throw new VectorMissingError(`${p}: ${what}; fix or remove it (the harness does not fall back to another copy)`);
   }
 }
 
