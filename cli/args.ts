@@ -1,7 +1,7 @@
 // Argument helpers shared by the commands: lists, validated numbers, the
 // output folder checked before any work, and the usage error (exit 2).
 
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseSpec, SpecError, type BackendSpec } from '../backends/registry.ts';
@@ -79,6 +79,16 @@ export function parseShard(s: string | undefined): { index: number; count: numbe
 }
 
 /**
+ * mkdir -p, one level at a time: node's own recursive mkdir never returns for a
+ * path it cannot create under an existing folder (/proc/nope: ENOENT forever).
+ */
+function makeDirs(abs: string): void {
+  const missing: string[] = [];
+  for (let p = abs; !existsSync(p) && dirname(p) !== p; p = dirname(p)) missing.unshift(p);
+  for (const d of missing) mkdirSync(d);
+}
+
+/**
  * The output folder, created and proven writable before any case runs: a bad
  * --out must not cost a finished run its results.
  */
@@ -86,7 +96,7 @@ export function writableDir(dir: string, option = 'out'): string {
   const abs = resolve(dir);
   const probe = `${abs}/.pqc-harness-probe-${process.pid}`;
   try {
-    mkdirSync(abs, { recursive: true });
+    makeDirs(abs);
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (e) {

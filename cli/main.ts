@@ -8,6 +8,7 @@
 
 import { harnessVersion } from '../harness/run-info.ts';
 import { ACVP_USAGE, cmdAcvp } from './acvp.ts';
+import { forTerminal } from '../model/text.ts';
 import { UsageError } from './args.ts';
 import { BACKENDS_USAGE, cmdBackends } from './backends.ts';
 import { BENCH_USAGE, cmdBench } from './bench.ts';
@@ -63,7 +64,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const err = e as Error;
-    console.error(`pqc-harness: ${err?.message ?? String(e)}`);
+    // Messages can quote a backend (an open error with its stderr): printable only.
+    console.error(forTerminal(`pqc-harness: ${err?.message ?? String(e)}`));
     if (err instanceof UsageError) console.error(`\n${USAGE}`);
     return 2;
   }

@@ -7,11 +7,14 @@ import { collectDerivedCalls } from '../model/derived-calls.ts';
 import type { Case, Outcome, Suite } from '../model/case.ts';
 import { hasOp, RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { CrashError, TimeoutError } from '../model/errors.ts';
+import { backendEntry } from '../model/backend-entry.ts';
+import { asText, CAPS, capCaseText, capText } from '../model/limits.ts';
 import type { ParamSet } from '../model/params.ts';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
 import { recordCoverage } from './coverage/backends.ts';
 import { startCoverage } from './coverage/profiler.ts';
+import { whereText } from '../vectors/fields.ts';
 import { captureSources, findingsFromCrash } from './hosts/crash-stderr.ts';
 import { chooseHost, openHosted, type HostKind } from './hosts/index.ts';
 import { runInfo, suiteInfo, vectorProvenance } from './run-info.ts';
@@ -50,6 +53,27 @@ export class ZeroCasesError extends Error {
   override name = 'ZeroCasesError';
 }
 
+/** Two cases of one run share an id: results, baselines and merges key on it, so the run cannot be recorded. */
+export class DuplicateCaseIdError extends Error {
+  override name = 'DuplicateCaseIdError';
+}
+
+/** Where a case came from: its vector file, tgId and tcId (or line), or its suite. */
+function origin(c: Case): string {
+  return c.source ? whereText(c.source) : `suite ${c.suite}`;
+}
+
+function checkUniqueIds(cases: readonly Case[]): void {
+  const seen = new Map<string, Case>();
+  const dups: string[] = [];
+  for (const c of cases) {
+    const prev = seen.get(c.id);
+    if (prev) dups.push(`"${c.id}" (${origin(prev)} and ${origin(c)})`);
+    else seen.set(c.id, c);
+  }
+  if (dups.length) throw new DuplicateCaseIdError(`${dups.length} duplicate case id(s): ${dups.slice(0, 5).join('; ')}${dups.length > 5 ? '; …' : ''}`);
+}
+
 /** Every case of the chosen suites, filtered by parameter set. */
 export function collectCases(opts: { suites: readonly Suite[]; params?: readonly ParamSet[]; long?: boolean; backends?: readonly string[] }): Case[] {
   const all: Case[] = [];
@@ -61,6 +85,7 @@ export function collectCases(opts: { suites: readonly Suite[]; params?: readonly
     if (cases.length === 0) throw new ZeroCasesError(`suite '${name}' produced zero cases: green on nothing is not a pass`);
     all.push(...cases);
   }
+  checkUniqueIds(all);
   const picked = opts.params ? all.filter((c) => opts.params!.includes(c.parameterSet)) : all;
   if (picked.length === 0 && !opts.suites.some((n) => suiteDef(n).kind === 'across-backends')) throw new ZeroCasesError(`no case matches --param ${opts.params?.join(',')} in suites ${opts.suites.join(',')}`);
   return picked;
@@ -118,7 +143,7 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   if ('crash' in outcome && outcome.crash) r.crash = outcome.crash;
   if (derivedCalls.size && outcome.status !== 'skip') r.derived = [...derivedCalls].join('; ');
   if (outcome.status !== 'pass' && outcome.status !== 'skip' && c.inputs) r.inputs = c.inputs();
-  return r;
+  return capCaseText(r);
 }
 
 /** Hosts whose findings are drained case by case: their cases run one at a time, on one instance. */
@@ -146,9 +171,9 @@ interface Opened {
 async function openOne(spec: BackendSpec, opts: RunOptions): Promise<Opened> {
   try {
     const backend = await openHosted(spec, hostOf(spec, opts), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs, instances: jobsOf(opts) });
-    return { spec, host: hostOf(spec, opts), backend, entry: { ...backend.describe(), id: spec.text, capabilities: backend.capabilities() } };
+    return { spec, host: hostOf(spec, opts), backend, entry: backendEntry(spec.text, spec.kind.reports, backend.describe(), backend.capabilities()) };
   } catch (e) {
-    const openError = `backend '${spec.text}' unavailable: ${(e as Error).message}`;
+    const openError = capText(`backend '${spec.text}' unavailable: ${asText((e as { message?: unknown } | null)?.message ?? e)}`, CAPS.reason);
     return { spec, host: hostOf(spec, opts), openError, entry: { id: spec.text, name: spec.text, version: 'unavailable', kind: spec.kind.reports, notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
   }
 }
@@ -233,7 +258,7 @@ async function runAcross(suite: AcrossBackendsSuite, opened: Opened[], opts: Run
         findings: r.findings ?? [],
       };
       for (const k of ['reason', 'inputs', 'expected', 'got', 'crash'] as const) if (r[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = r[k];
-      return out;
+      return capCaseText(out);
     });
 }
 

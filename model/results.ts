@@ -121,9 +121,22 @@ export interface RunInfo {
   argv: string[];
   /** `--shard i/n`: index is 1-based, as written. */
   shard?: { index: number; count: number };
+  /** Set by `report merge`: what the document was merged from. */
+  merged?: MergeInfo;
   /** The suites that ran, with what a reader must know about them. */
   suites?: SuiteInfo[];
   vectors: VectorProvenance[];
+}
+
+export interface MergeInfo {
+  /** How many results.json were merged. */
+  parts: number;
+  /** The parts were shards of one run: its shard count and the shards merged (1-based, ascending). */
+  shards?: { count: number; merged: number[] };
+  /** Shards were missing and the merge was asked to be partial: a partial merge never passes the gate. */
+  partial?: { missing: number[] };
+  /** What the merge warned about (parts from different harness versions). */
+  warnings?: string[];
 }
 
 export interface SuiteInfo {

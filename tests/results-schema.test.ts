@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SUITE_NAMES } from '../harness/suites/index.ts';
 import { ALL_OPS, IMPLEMENTATION_KINDS, type BackendKind } from '../model/contract.ts';
 import { ALL_PARAMS, HASH_ALG_NAMES } from '../model/params.ts';
-import { RESULTS_SCHEMA, STATUSES, type BackendCoverage, type BackendEntry, type CaseResult, type CoverageCount, type CoverageFile, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
+import { RESULTS_SCHEMA, STATUSES, type BackendCoverage, type BackendEntry, type CaseResult, type CoverageCount, type CoverageFile, type Finding, type FindingKind, type Frame, type MergeInfo, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
 import { assertResults, validateResults } from '../model/validate.ts';
 import { mixedRun, results } from './report-fixtures.ts';
 
@@ -28,11 +28,12 @@ const FINDING_TOOLS = ['valgrind', 'asan', 'glibc', 'signal'] as const;
 
 const FIELDS = {
   root: { all: ['schema', 'run', 'backends', 'cases', 'summary'], required: ['schema', 'run', 'backends', 'cases', 'summary'] },
-  runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
+  runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'merged', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
   backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'dialect', 'capabilities', 'respawns', 'findings', 'coverage'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
   backendCoverage: { all: ['tool', 'root', 'lines', 'branches', 'files'], required: ['tool', 'root', 'lines', 'branches', 'files'] },
   coverageFile: { all: ['path', 'lines', 'branches', 'unreachedLines', 'unreachedBranches'], required: ['path', 'lines', 'branches', 'unreachedLines', 'unreachedBranches'] },
   coverageCount: { all: ['covered', 'total'], required: ['covered', 'total'] },
+  mergeInfo: { all: ['parts', 'shards', 'partial', 'warnings'], required: ['parts'] },
   caseResult: {
     all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'derived', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],
@@ -51,6 +52,8 @@ type Checks = [
   Equals<(typeof FIELDS.root.required)[number], RequiredKeys<Results>>,
   Equals<(typeof FIELDS.runInfo.all)[number], keyof RunInfo>,
   Equals<(typeof FIELDS.runInfo.required)[number], RequiredKeys<RunInfo>>,
+  Equals<(typeof FIELDS.mergeInfo.all)[number], keyof MergeInfo>,
+  Equals<(typeof FIELDS.mergeInfo.required)[number], RequiredKeys<MergeInfo>>,
   Equals<(typeof FIELDS.backendEntry.all)[number], keyof BackendEntry>,
   Equals<(typeof FIELDS.backendEntry.required)[number], RequiredKeys<BackendEntry>>,
   Equals<(typeof FIELDS.caseResult.all)[number], keyof CaseResult>,
@@ -66,12 +69,13 @@ type Checks = [
   Equals<(typeof FIELDS.coverageFile.required)[number], RequiredKeys<CoverageFile>>,
   Equals<(typeof FIELDS.coverageCount.all)[number], keyof CoverageCount>,
 ];
-const typeChecks: Checks = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+const typeChecks: Checks = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 /** A document using every optional field. */
 function fullDoc(): Results {
   const r = mixedRun();
   r.run.shard = { index: 1, count: 2 };
+  r.run.merged = { parts: 2, shards: { count: 3, merged: [1, 3] }, partial: { missing: [2] }, warnings: ['parts come from different harness versions'] };
   r.backends[0]!.library = { path: '/lib/libpqc.so', sha256: 'cd'.repeat(32) };
   r.backends[0]!.notes = ['emulates signMu'];
   r.backends[0]!.capabilities.preHash = { 'ML-DSA-65': ['SHA2-512', 'SHAKE-256'] };

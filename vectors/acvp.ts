@@ -42,6 +42,13 @@ function testsOf(group: Fields, file: string): { tcId: number; obj: Record<strin
   });
 }
 
+/** Each (tgId, tcId) may appear once in a file: a second would be a second case with the same id. */
+function once(seen: Set<string>, file: string, tgId: number, tcId: number): void {
+  const key = `${tgId}/${tcId}`;
+  if (seen.has(key)) throw new VectorFormatError({ file, tgId, tcId }, undefined, 'duplicate test: this tgId and tcId appear twice');
+  seen.add(key);
+}
+
 function header(doc: unknown, file: string): Omit<AcvpFile, 'tests'> {
   if (!isObj(doc)) throw new VectorFormatError({ file }, undefined, 'top level is not a JSON object');
   const f = new Fields({ file }, doc);
@@ -61,11 +68,8 @@ export function listTests(doc: unknown, file: string): AcvpTest[] {
   for (const g of groupsOf(doc, file)) {
     const tgId = g.where.tgId!;
     for (const t of testsOf(g, file)) {
-      const where = { file, tgId, tcId: t.tcId };
-      const key = `${tgId}/${t.tcId}`;
-      if (seen.has(key)) throw new VectorFormatError(where, undefined, 'this tgId/tcId appears twice');
-      seen.add(key);
-      tests.push({ group: g, test: new Fields(where, t.obj), tgId, tcId: t.tcId, file });
+      once(seen, file, tgId, t.tcId);
+      tests.push({ group: g, test: new Fields({ file, tgId, tcId: t.tcId }, t.obj), tgId, tcId: t.tcId, file });
     }
   }
   return tests;

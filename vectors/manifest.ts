@@ -17,6 +17,8 @@ export interface ManifestEntry {
   gzip: boolean;
   /** SHA-256 of the decompressed content (gzipped files only). */
   contentSha256?: string;
+  /** Size of the content in bytes (decompressed, for a gzipped file): the most `vectors fetch` accepts. */
+  bytes: number;
   /** Where `vectors fetch` downloads it from (a mirror for the ACVP files); null for a derived excerpt. */
   fetch: { repo: string; commit: string; path: string; gzip: boolean } | null;
   fetchNote?: string;

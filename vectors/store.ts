@@ -6,11 +6,12 @@
 // then the local cache that `pqc-harness vectors fetch` fills.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { contentHash, manifestEntry, type ManifestEntry } from './manifest.ts';
 import { env } from '../model/config.ts';
+import { readRegularFile } from '../model/files.ts';
 import { PACKAGE_ROOT } from '../model/package.ts';
 
 export interface VectorRoot {
@@ -48,9 +49,31 @@ function candidates(root: string, e: ManifestEntry): string[] {
   return e.gzip && e.file.endsWith('.gz') ? [p, p.slice(0, -3)] : [p];
 }
 
+/**
+ * Whether something is at `p`. A symbolic link that leads nowhere is an error
+ * naming it, not a missing file: falling back to another root's copy would
+ * test other vectors than the ones the user pointed at.
+ */
+function present(p: string): boolean {
+  let link: boolean;
+  try {
+    link = lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+  try {
+    statSync(p);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = link ? `a symbolic link to ${readlinkSync(p)} that cannot be followed (${code})` : `there but cannot be reached (${code})`;
+    throw new VectorMissingError(`${p}: ${what}; fix or remove it (the harness does not fall back to another copy)`);
+  }
+}
+
 export function locate(file: string): string | undefined {
   const e = manifestEntry(file);
-  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (existsSync(p)) return p;
+  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (present(p)) return p;
   return undefined;
 }
 
@@ -88,7 +111,7 @@ export function readVector(file: string): { path: string; content: Buffer } {
         .join(', ')}; run 'pqc-harness vectors fetch' or set PQC_VECTORS_DIR`,
     );
   }
-  const content = Buffer.from(verifiedContent(e, path, readFileSync(path)));
+  const content = Buffer.from(verifiedContent(e, path, readRegularFile(path)));
   const v = { path, content };
   contentCache.set(file, v);
   return v;
@@ -123,12 +146,7 @@ function lineColumn(text: string, message: string): string {
  * not a pinned vector: plain or gzip, told by its first bytes, not its name.
  */
 export function readJsonFile(path: string): unknown {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const raw = readRegularFile(path);
   if (!isGzip(raw)) return parseVectorJson(path, raw);
   let content: Buffer;
   try {

@@ -16,7 +16,8 @@
 // backends/crucible.ts are thin entries on it.
 
 import type { Backend, BackendInfo, Capabilities, DialectDecision, DsaApi, KemApi, Op } from '../../model/contract.ts';
-import { IMPLEMENTATION_KINDS, InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
+import { backendEntry } from '../../model/backend-entry.ts';
+import { InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { ParamSet } from '../../model/params.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
 import { ProtocolError, textOf } from './codec.ts';
@@ -463,14 +464,7 @@ function describedInfo(text: string, fallback: BackendInfo): BackendInfo {
     throw new ProtocolError(`${DESCRIBE_COMMAND} did not return JSON: ${(e as Error).message}`);
   }
   if (!d || typeof d !== 'object' || Array.isArray(d)) throw new ProtocolError(`${DESCRIBE_COMMAND} did not return a JSON object (got ${JSON.stringify(d)})`);
-  const o = d as Record<string, unknown>;
-  const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-  const info: BackendInfo = { ...fallback, name: str('name') ?? fallback.name, version: str('version') ?? fallback.version };
-  const lib = o['library'] as Record<string, unknown> | undefined;
-  if (lib && typeof lib.path === 'string' && typeof lib.sha256 === 'string') info.library = { path: lib.path, sha256: lib.sha256 };
-  const notes = Array.isArray(o['notes']) ? o['notes'].filter((n): n is string => typeof n === 'string') : [];
-  if (notes.length) info.notes = notes;
-  if (typeof o['id'] === 'string') info.id = o['id'];
-  if ((IMPLEMENTATION_KINDS as readonly unknown[]).includes(o['kind'])) info.kind = o['kind'] as BackendInfo['kind'];
+  // Checked field by field as a run records it: what is malformed is left out and named in the notes.
+  const { capabilities: _, ...info } = backendEntry(fallback.id, fallback.kind, { name: fallback.name, version: fallback.version, ...d, id: fallback.id }, { parameterSets: [], ops: [] });
   return info;
 }

@@ -6,6 +6,7 @@
 
 import { RESULTS_SCHEMA, STATUSES } from '../../model/results.ts';
 import type { DialectDecision, Respawns } from '../../model/contract.ts';
+import { mergedText } from '../gate.ts';
 import { escapeAttr as a, escapeMarkup as h, fmtDate, fmtMs } from '../text.ts';
 import { caseBlock, countChips, findingsBlock, idList, kvTable, statusChip, table } from './fragments.ts';
 import { COUNT_KEYS, type CauseView, type FamilyView, type MatrixCell, type ReportView, type Verdict } from './view.ts';
@@ -160,6 +161,7 @@ function environment(v: ReportView): string[] {
     ['finished', h(fmtDate(run.finishedAt))],
     ['argv', `<code>${h(run.argv.join(' '))}</code>`],
     ['shard', run.shard ? `${run.shard.index} of ${run.shard.count}` : '—'],
+    ['merged', run.merged ? h(mergedText(run.merged)) : '—'],
     ['results schema', h(v.schema)],
   ]);
   const backends = v.backends.length
