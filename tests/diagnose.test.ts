@@ -245,3 +245,17 @@ describe('cause grouping of refusal messages', () => {
     expect(other.map((c) => c.cases.length)).toEqual([41, 1, 1]);
   });
 });
+
+describe('cause grouping of memory findings', () => {
+  it('where a finding happened (which call, how often memcheck repeated it) is not part of its cause', () => {
+    const what = "Invalid free() / delete / delete[] / realloc(); Address 0x4a3b2c0 is 32 bytes inside a block of size 2,321 alloc'd at PyBytes_FromStringAndSize (/usr/bin/python3.11)";
+    const finding = (suffix: string): Finding => ({ tool: 'valgrind', kind: 'invalid-free', message: `${what}${suffix}`, frames: [{ fn: 'free' }] });
+    const suffixes = ['', '; repeated 3× during call #12 ML-KEM-768/encap (memcheck reports identical errors once; this is the most recent distinct one)', '; during call #40 ML-KEM-768/decap', '; between calls #2 and #3'];
+    const cases = suffixes.map((s, i) => kase(`acvp/x/${i}`, 'py', { status: 'fail', findings: [finding(s)] }));
+    const causes = groupCauses(run([backend('py', { kind: 'python' })], cases));
+    expect(causes.map((c) => c.cases.length)).toEqual([4]);
+    // A different kind of fault stays apart.
+    const other = kase('acvp/x/9', 'py', { status: 'fail', findings: [{ ...finding(''), kind: 'invalid-read', message: 'Invalid read of size 8' }] });
+    expect(groupCauses(run([backend('py', { kind: 'python' })], [...cases, other])).map((c) => c.cases.length)).toEqual([4, 1]);
+  });
+});
