@@ -23,7 +23,6 @@ import type { Backend } from '../model/contract.ts';
 import type { Case, Shown, Suite } from '../model/case.ts';
 import type { ParamSet } from '../model/params.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
-import { openModuleBackend } from '../backends/module.ts';
 import { collectCases, runCase, type RunPart } from '../harness/runner.ts';
 import { chooseHost, openHosted, type HostKind } from '../harness/hosts/index.ts';
 import { DEFAULT_SUITES, suiteDef } from '../harness/suites/index.ts';
@@ -107,9 +106,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 const viteLoad = (abs: string) => vi.importActual(abs);
 
 async function openSpec(spec: BackendSpec, opts: ConformanceOptions): Promise<Backend> {
-  const host = chooseHost(spec, opts.host ?? 'auto');
-  if (spec.kind.name === 'module' && host === 'inproc') return openModuleBackend(spec.arg!, viteLoad);
-  return openHosted(spec, host, { timeoutMs: opts.callTimeoutMs, liboqs: opts.liboqs });
+  // A module runs in the test's own worker by default: vitest loads it (TypeScript included) and already isolates the test file.
+  const host = spec.kind.name === 'module' && !opts.host ? 'inproc' : chooseHost(spec, opts.host ?? 'auto');
+  return openHosted(spec, host, { timeoutMs: opts.callTimeoutMs, liboqs: opts.liboqs, load: viteLoad });
 }
 
 function title(group: readonly Case[]): string {

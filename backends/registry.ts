@@ -15,6 +15,11 @@ export interface OpenOptions {
   timeoutMs?: number;
   /** Processes serving at once, for backends that are their own process (`--jobs`). */
   instances?: number;
+  /**
+   * How a `module:` backend's file is loaded, in process only (a test runner's
+   * own loader, so TypeScript loads as in the user's other tests).
+   */
+  load?: (absPath: string) => Promise<unknown>;
 }
 
 export const KIND_NAMES = ['noble', 'rust', 'liboqs', 'json-abi', 'process', 'crucible', 'python', 'python-seedbug', 'module'] as const;
@@ -91,7 +96,7 @@ export async function openBackend(spec: BackendSpec, opts: OpenOptions = {}): Pr
     case 'noble':
       return (await import('./noble.ts')).createNobleBackend();
     case 'module':
-      return (await import('./module.ts')).openModuleBackend(spec.arg!);
+      return (await import('./module.ts')).openModuleBackend(spec.arg!, opts.load);
     case 'rust':
       return (await import('./rust.ts')).openRustBackend({});
     case 'liboqs':
