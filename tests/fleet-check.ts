@@ -65,6 +65,8 @@ export interface WrapperCheck {
   params: ParamSet[];
   /** `${parameterSet} ${op}` for every op the library can express on those sets. */
   ops: string[];
+  /** `${parameterSet} ${op}` the harness derives from a lower interface the wrapper offers (backends/derived.ts): they pass too, marked derived. */
+  derived?: string[];
   /** Skip reasons allowed for cases of an offered op (an op the case also needs, a limit of the API). */
   allowedSkip?: RegExp;
 }
@@ -100,7 +102,11 @@ export function checkAcvp(w: WrapperCheck): void {
 
     const key = (c: { parameterSet: string; op: string }) => `${c.parameterSet} ${c.op}`;
     const passed = new Set(r.cases.filter((c) => c.status === 'pass').map(key));
-    expect([...passed].sort()).toEqual([...w.ops].sort());
+    const derived = w.derived ?? [];
+    expect([...passed].sort()).toEqual([...w.ops, ...derived].sort());
+    const marked = Object.keys(r.backends[0]!.capabilities.derived ?? {});
+    for (const d of derived) expect(marked, `${d} is derived`).toContain(d.split(' ')[1]);
+    for (const c of r.cases.filter((x) => x.status === 'pass' && derived.includes(key(x)))) expect(c.derived, c.id).toBeTruthy();
     const offered = new Set(w.ops);
     const oddSkips = r.cases.filter((c) => c.status === 'skip' && offered.has(key(c)) && !(w.allowedSkip?.test(c.reason ?? '') ?? false));
     expect(oddSkips.map((c) => `${c.id}: ${c.reason}`)).toEqual([]);

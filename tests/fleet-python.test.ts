@@ -12,6 +12,8 @@ describe('fleet: Python wrappers', () => {
     params: ['ML-KEM-768', 'ML-DSA-65'],
     // Private keys cross its API as seeds only: what is left is the key check and verification.
     ops: ['ML-KEM-768 kem.checkEncapsKey', 'ML-DSA-65 dsa.verify', 'ML-DSA-65 dsa.verifyMu'],
+    // Internal and pre-hash verification: μ computed by the harness, verified by its verifyMu.
+    derived: ['ML-DSA-65 dsa.verifyInternal', 'ML-DSA-65 dsa.verifyPreHash'],
   });
   checkAcvp({
     name: 'py-kyber',
