@@ -4,7 +4,7 @@
 // pipes, take their time to exit, or send frames nobody asked for.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { parseSpec } from '../backends/registry.ts';
 import { TimeoutError } from '../model/errors.ts';
 import { ProtocolError } from '../backends/modulewrapper/codec.ts';
 import type { Results } from '../model/results.ts';
+import { validateResults } from '../model/validate.ts';
 import { openHosted, type HostKind } from '../harness/hosts/index.ts';
 import { runConformance } from '../harness/runner.ts';
 
@@ -134,6 +135,20 @@ describe('a wrapper and the processes it starts', () => {
     }
   });
 
+  it('a harness thread busy past the deadline is not the backend timing out: an answer already waiting wins', { timeout: 60_000 }, async () => {
+    const b = await openProcessBackend(`node ${WRAPPER}`, { timeoutMs: 300 });
+    try {
+      const keygen = b.kem!.keygen('ML-KEM-768', new Uint8Array(32), new Uint8Array(32));
+      // The wrapper answers within milliseconds; this thread reads nothing for a second.
+      const until = performance.now() + 1_000;
+      while (performance.now() < until);
+      expect((await keygen).ek).toHaveLength(1184);
+      expect(b.connection.stats.respawns.timeout).toBe(0);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('a wrapper that takes long to exit after EOF is killed after the grace period, with what it started', { timeout: 60_000 }, async () => {
     const b = await openProcessBackend(`sh -c 'node ${WRAPPER}; sleep 300'`);
     expect((await b.kem!.keygen('ML-KEM-768', new Uint8Array(32), new Uint8Array(32))).ek).toHaveLength(1184);
@@ -181,5 +196,45 @@ describe('a wrapper and the processes it starts', () => {
     } finally {
       await b.close();
     }
+  });
+});
+
+describe('the worst offenders in one run, beside noble', () => {
+  // Every kind of misbehaviour at once, through the CLI as a user runs it: a
+  // wrapper leaving a background grandchild on its pipes, process.exit(0),
+  // writing into inputs, throw null, a promise that never settles, 5 MB
+  // messages. The run must end with every report written, exit 1, and noble's
+  // verdicts exactly those of noble alone.
+  it('ends with a complete, valid report and exit 1; noble is unaffected', { timeout: 300_000 }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'pqc-worst-'));
+    const pidFile = join(out, 'grandchildren');
+    const offenders = [
+      `process:sh -c 'sleep 300 & echo $! >> ${pidFile}; exec env MW_DIE_AT=5 node ${WRAPPER}'`,
+      ...['exits.ts', 'mutates.ts', 'throws.ts', 'hangs.ts', 'huge-messages.ts'].map(hostile),
+    ];
+    const args = ['--suite', 'acvp', '--param', 'ML-KEM-768', '--timeout-ms', '2000'];
+    const [all, alone] = await Promise.all([
+      cli(['run', '--backend', ['noble', ...offenders].join(','), ...args, '--out', out]),
+      cli(['run', '--backend', 'noble', ...args, '--out', join(out, 'alone')]),
+    ]);
+    expect(alone.code).toBe(0);
+    expect(all.code, all.stderr).toBe(1);
+    const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    expect(validateResults(r)).toEqual([]);
+    for (const f of ['junit.xml', 'index.html']) expect(existsSync(join(out, f)), f).toBe(true);
+
+    const verdicts = (x: Results) => x.cases.filter((c) => c.backend === 'noble').map((c) => `${c.id} ${c.status}`);
+    const nobleAlone = JSON.parse(readFileSync(join(out, 'alone', 'results.json'), 'utf8')) as Results;
+    expect(verdicts(r)).toEqual(verdicts(nobleAlone));
+    expect(verdicts(r).length).toBeGreaterThan(60);
+
+    // Every backend has a verdict on every case: nothing lost, whatever it did.
+    const ids = new Set(nobleAlone.cases.map((c) => c.id));
+    for (const b of offenders) expect(new Set(r.cases.filter((c) => c.backend === b).map((c) => c.id)), b).toEqual(ids);
+    for (const b of offenders.filter((o) => o !== hostile('mutates.ts'))) expect(bad(r, b).length, `${b} misbehaved somewhere`).toBeGreaterThan(0);
+    // The zeroing plugin answered right and only its own inputs were zeroed.
+    expect(bad(r, hostile('mutates.ts'))).toEqual([]);
+    expect(statSync(join(out, 'results.json')).size).toBeLessThan(20 << 20);
+    for (const pid of readFileSync(pidFile, 'utf8').trim().split('\n').map(Number)) expect(alive(pid), `grandchild ${pid}`).toBe(false);
   });
 });

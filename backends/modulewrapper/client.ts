@@ -241,10 +241,13 @@ export class WrapperConnection {
     const head = p.inflight[0];
     if (!head) return;
     head.stderrStart = p.stderrTotal;
-    head.timer = setTimeout(() => {
+    const expire = () => {
       if (p.done || p.inflight[0] !== head) return;
       this.replace(p, new TimeoutError(`${head.command}: no response within ${head.timeoutMs} ms; peer killed (SIGKILL)`, head.timeoutMs, this.stderrSince(p, head.stderrStart)), 'timeout');
-    }, head.timeoutMs);
+    };
+    // Timers run before the event loop reads pipes and ports: when this thread was busy past the
+    // deadline, an answer already waiting would lose the race. setImmediate runs after they are read.
+    head.timer = setTimeout(() => setImmediate(expire), head.timeoutMs);
   }
 
   private onMessage(p: Peer, parts: Uint8Array[]): void {
