@@ -60,7 +60,7 @@ export function collectCases(opts: { suites: readonly Suite[]; params?: readonly
     if (d.kind !== 'per-backend') continue;
     const cases = d.cases({ long: opts.long, backends: opts.backends });
     if (cases.length === 0) throw new ZeroCasesError(`suite '${name}' produced zero cases: green on nothing is not a pass`);
-    all.push(...cases);
+    for (const c of cases) all.push(c);
   }
   const picked = opts.params ? all.filter((c) => opts.params!.includes(c.parameterSet)) : all;
   if (picked.length === 0 && !opts.suites.some((n) => suiteDef(n).kind === 'across-backends')) throw new ZeroCasesError(`no case matches --param ${opts.params?.join(',')} in suites ${opts.suites.join(',')}`);
@@ -283,10 +283,11 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
         return runCases(opened[i]!, p.cases, counts, jobsOf(opts));
       }),
     );
-    results.push(...per.flat());
+    // A loop, not push(...): a fleet run holds more results than a call takes arguments.
+    for (const r of per.flat()) results.push(r);
     for (const name of opts.suites) {
       const d = suiteDef(name);
-      if (d.kind === 'across-backends') results.push(...(await runAcross(d, opened, opts)));
+      if (d.kind === 'across-backends') for (const r of await runAcross(d, opened, opts)) results.push(r);
     }
   } finally {
     if (tick) clearInterval(tick);

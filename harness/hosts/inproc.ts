@@ -15,9 +15,8 @@
 import type { Backend, DsaApi, KemApi } from '../../model/contract.ts';
 import { TimeoutError } from '../../model/errors.ts';
 import { checkResult, OP_WIRES } from '../../backends/modulewrapper/commands.ts';
-import { openBackend, type BackendSpec } from '../../backends/registry.ts';
+import { openBackend, type BackendSpec, type OpenOptions } from '../../backends/registry.ts';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../../backends/modulewrapper/client.ts';
-import type { HostOptions } from './index.ts';
 
 const copy = (a: unknown): unknown => (a instanceof Uint8Array ? a.slice() : a);
 
@@ -82,7 +81,9 @@ export function guardedBackend(b: Backend, timeoutMs: number): Backend {
   };
 }
 
-export async function openInprocBackend(spec: BackendSpec, opts: HostOptions = {}): Promise<Backend> {
+// Options as the backends take them (the host table's HostOptions are the same fields): importing
+// them from index.ts, which loads this module, would make a cycle.
+export async function openInprocBackend(spec: BackendSpec, opts: OpenOptions = {}): Promise<Backend> {
   // A backend that is its own process is driven through the module-wrapper client, which already judges its answers.
   if (spec.kind.ownProcess) return openBackend(spec, opts);
   return guardedBackend(await openBackend(spec, opts), opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);

@@ -214,7 +214,7 @@ const kemOutputs: Family = {
   name: 'kem-outputs',
   kem: true,
   ops: ['kem.keygen', 'kem.encaps', 'kem.decaps'],
-  runs: 8,
+  runs: 16,
   make: (active, ps, tally) => {
     const p = ps as KemParam;
     const arb = fc.record({ d: bytes(SEED.kemD), z: bytes(SEED.kemZ), m: bytes(SEED.kemM), c: bytes(KEM[p].c) });
@@ -236,7 +236,7 @@ const dsaOutputs: Family = {
   name: 'dsa-outputs',
   kem: false,
   ops: ['dsa.keygen', 'dsa.sign', 'dsa.verify'],
-  runs: 4,
+  runs: 8,
   make: (active, ps, tally) => {
     const p = ps as DsaParam;
     const arb = fc.record({
@@ -300,7 +300,7 @@ const kemVerdicts: Family = {
   name: 'kem-verdicts',
   kem: true,
   ops: ['kem.encaps', 'kem.checkEncapsKey', 'kem.decaps', 'kem.checkDecapsKey'],
-  runs: 16,
+  runs: 32,
   make: (active, ps, tally) => {
     const p = ps as KemParam;
     const sz = KEM[p];
@@ -343,7 +343,7 @@ const dsaVerdicts: Family = {
   name: 'dsa-verdicts',
   kem: false,
   ops: ['dsa.verify'],
-  runs: 16,
+  runs: 32,
   make: (active, ps, tally) => {
     const p = ps as DsaParam;
     const sz = DSA[p];
