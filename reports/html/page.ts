@@ -10,8 +10,9 @@
 //
 // Machine-readable numbers: `<script type="application/json" id="results-summary">`
 // (summary, gate, causes, matrix cells, families, compatibility cells, bug classes) and data-* attributes on the
-// totals (`data-status`, `data-status-count`) and matrix cells (`data-backend`,
-// `data-param`, `data-suite`, one `data-<status>` per status, `data-verdict`).
+// totals (`data-status`, `data-status-count`), matrix cells (`td.cell`: `data-backend`,
+// `data-param`, `data-suite`, one `data-<status>` per status, `data-verdict`) and
+// compatibility cells (`td.ccell`: `data-backend`, `data-reading`, one `data-<reading>` per reading).
 
 import type { Results } from '../../model/results.ts';
 import { BENCH_SECTION_ID, benchSection } from '../bench/html.ts';
@@ -59,11 +60,13 @@ td.cell.v-known{background:var(--known-bg)!important}td.cell.v-known .cv{color:v
 td.cell.v-notrun{background:var(--skip-bg)!important}td.cell.v-notrun .cv{color:var(--skip)}
 td.cell.empty{color:var(--muted);text-align:center}
 div.wide{overflow-x:auto}
-table.compat td.cell{min-width:78px;font-size:12px}table.compat td.cell .cn,table.compat td.cn{font-size:11px;color:var(--muted)}
-td.cell.r-pass{background:var(--pass-bg)!important}td.cell.r-pass .cv{color:var(--pass)}
-td.cell.r-refused{background:var(--refused-bg)!important}td.cell.r-refused .cv{color:var(--refused)}
-td.cell.r-fail{background:var(--fail-bg)!important}td.cell.r-fail .cv,td.cell.r-fail .cv a{color:var(--fail)}
-td.cell.r-notexpressible{background:var(--skip-bg)!important}td.cell.r-notexpressible .cv{color:var(--skip)}
+table.compat{font-size:12px}table.compat th,table.compat td{padding:3px 5px}table.compat thead th{font-size:11px;min-width:52px}table.compat td.ps{white-space:nowrap}
+table.compat td.ccell{min-width:52px}td.ccell .cv{font-weight:700;font-size:12px;letter-spacing:.05em}td.ccell.empty{color:var(--muted);text-align:center}
+table.compat td.ccell .cn,table.compat td.cn{font-size:11px;color:var(--muted);white-space:nowrap}table.compat td.fam{min-width:200px}table.compat td.fam .fips{font-size:11px}
+td.ccell.r-pass{background:var(--pass-bg)!important}td.ccell.r-pass .cv{color:var(--pass)}
+td.ccell.r-refused{background:var(--refused-bg)!important}td.ccell.r-refused .cv{color:var(--refused)}
+td.ccell.r-fail{background:var(--fail-bg)!important}td.ccell.r-fail .cv,td.ccell.r-fail .cv a{color:var(--fail)}
+td.ccell.r-notexpressible{background:var(--skip-bg)!important}td.ccell.r-notexpressible .cv{color:var(--skip)}
 .sev-critical{background:var(--crash);color:#fff}.sev-high{background:var(--fail-bg);color:var(--fail)}.sev-medium{background:var(--timeout-bg);color:var(--timeout)}.sev-low{background:var(--skip-bg);color:var(--skip)}
 .chip{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;white-space:nowrap}
 .s-pass{background:var(--pass-bg);color:var(--pass)}.s-fail{background:var(--fail-bg);color:var(--fail)}.s-skip{background:var(--skip-bg);color:var(--skip)}.s-crash{background:var(--crash-bg);color:var(--crash)}.s-timeout{background:var(--timeout-bg);color:var(--timeout)}.s-error{background:var(--error-bg);color:var(--error)}.s-findings{background:var(--find-bg);color:var(--find)}.s-known{background:var(--known-bg);color:var(--known)}
