@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { inCI } from '../model/config.ts';
 import type { Results } from '../model/results.ts';
 import { assertResults } from '../model/validate.ts';
-import { readFleet } from '../harness/fleet/registry.ts';
+import { fleetArgv, fleetSpec, parseManifest, readFleet, selectFleet } from '../harness/fleet/registry.ts';
+import { splitCommand } from '../backends/process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'pqc-harness.js');
@@ -34,6 +35,35 @@ function pathWithoutGo(): string {
     .filter((d) => d && !existsSync(join(d, 'go')))
     .join(':');
 }
+
+describe('the fleet registry (harness/fleet/registry.ts)', () => {
+  const good = { name: 'x', upstream: 'u', language: 'Go', version: '1', independent: 'x', command: ['build/fleet/x/wrapper', '--flag'], toolchain: 'go', expresses: 'e', cannot: 'c' };
+
+  it('reads every fleet.json of fleet/, each named as its folder', () => {
+    const fleet = readFleet();
+    expect(fleet.length).toBeGreaterThanOrEqual(14);
+    expect(new Set(fleet.map((m) => m.independent)).size).toBeGreaterThanOrEqual(12);
+    expect(new Set(fleet.map((m) => m.language)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('names the file and the field of a bad fleet.json', () => {
+    expect(() => parseManifest({ ...good, version: 3 }, 'fleet/x/fleet.json', 'x')).toThrow(/^fleet\/x\/fleet\.json: field "version" must be a non-empty string, got 3$/);
+    expect(() => parseManifest({ ...good, command: [] }, 'f.json', 'x')).toThrow(/f\.json: field "command" must be a non-empty array/);
+    expect(() => parseManifest({ ...good, name: 'y' }, 'f.json', 'x')).toThrow(/f\.json: field "name" is "y", but the folder is "x"/);
+    expect(() => parseManifest([], 'f.json', 'x')).toThrow(/f\.json: expected a JSON object/);
+    expect(() => readFleet('/nonexistent/fleet')).toThrow(/no fleet folder/);
+    expect(() => selectFleet([parseManifest(good, 'f.json', 'x')], ['x', 'z'])).toThrow(/unknown fleet wrapper 'z'; known: x/);
+  });
+
+  it('turns a wrapper into a process: backend named after it, its program resolved against the package root', () => {
+    const m = parseManifest({ ...good, command: ["build/fleet/x/it's", '--flag'] }, 'f.json', 'x');
+    const spec = fleetSpec(m);
+    expect(spec.text).toBe('x');
+    expect(spec.kind.name).toBe('process');
+    expect(splitCommand(spec.arg!)).toEqual([join(ROOT, "build/fleet/x/it's"), '--flag']);
+    expect(fleetArgv(m)[0]).toBe(join(ROOT, "build/fleet/x/it's"));
+  });
+});
 
 describe('pqc-harness fleet', () => {
   it('list --json: one entry per fleet/*/fleet.json, {name, upstream, language, version, available, reason?}', async () => {

@@ -76,6 +76,7 @@ export function parseManifest(doc: unknown, file: string, folder: string): Fleet
 
 /** Every wrapper of the fleet (the folders of fleet/ that hold a fleet.json), sorted by name. */
 export function readFleet(dir = fleetDir()): FleetManifest[] {
+  if (!existsSync(dir)) throw new FleetManifestError(`${dir}: no fleet folder (the wrappers' sources ship with a checkout of pqc-harness, not with the npm package)`);
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'fleet.json')))
     .map((e) => e.name)
