@@ -121,6 +121,22 @@ describe('differential suite', () => {
     for (const n of ['a', 'b', 'c']) expect(byId(rs, `differential/dsa-outputs/ML-DSA-44/${n}`).status).toBe('pass');
   });
 
+  it('a source of valid inputs that crashes is filed as a crash; the others go on with the next source', { timeout: 300_000 }, async () => {
+    const boom = nobleWith('boom', {
+      keygen: async () => {
+        throw new CrashError('the peer died', 'SIGABRT', null, 'free(): invalid pointer');
+      },
+    });
+    const rs = await runDifferential({ boom, ...fleet({}) }, { params: ['ML-KEM-512'], runs: 2 });
+    const b = byId(rs, 'differential/kem-verdicts/ML-KEM-512/boom');
+    expect(b.status).toBe('crash');
+    expect(b.op).toBe('kem.keygen');
+    expect(b.reason).toMatch(/^ML-KEM-512 kem-verdicts: boom, the source of valid inputs, failed in kem\.keygen \(seed -?\d+, path "/);
+    for (const n of ['a', 'b', 'c']) expect(byId(rs, `differential/kem-verdicts/ML-KEM-512/${n}`).status).toBe('pass');
+    // Where it is one voice among others, the same crash is its answer at that step.
+    expect(byId(rs, 'differential/kem-outputs/ML-KEM-512/boom')).toMatchObject({ status: 'crash', op: 'kem.keygen' });
+  });
+
   it('declares a FIPS clause for each of its families', () => {
     for (const f of ['kem-outputs', 'kem-verdicts', 'dsa-outputs', 'dsa-verdicts']) expect(differentialSuite.fips.some((r) => r.match.test(f)), f).toBe(true);
   });

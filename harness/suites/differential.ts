@@ -296,6 +296,22 @@ function reference(active: readonly Named[], ps: ParamSet, ops: readonly Op[]): 
   return active.find((n) => ops.every((op) => offers(n, ps, op)));
 }
 
+/** The reference could not make the valid key, ciphertext or signature a verdict property malforms. */
+class ReferenceFailure extends Error {
+  override name = 'ReferenceFailure';
+  constructor(readonly backend: string, readonly op: Op, readonly inner: unknown) {
+    super(`${backend}, the source of valid inputs, failed in ${op}: ${(inner as Error)?.name ?? 'Error'}: ${(inner as Error)?.message ?? String(inner)}`);
+  }
+}
+
+async function fromReference<T>(ref: Named, op: Op, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new ReferenceFailure(ref.name, op, e);
+  }
+}
+
 const kemVerdicts: Family = {
   name: 'kem-verdicts',
   kem: true,
@@ -314,7 +330,7 @@ const kemVerdicts: Family = {
     );
     const arb = fc.record({ d: bytes(SEED.kemD), z: bytes(SEED.kemZ), m: bytes(SEED.kemM), mutation });
     return prop(arb, async ({ d, z, m, mutation: mu }) => {
-      const { ek, dk } = await ref.b.kem!.keygen(p, cp(d), cp(z));
+      const { ek, dk } = await fromReference(ref, 'kem.keygen', () => ref.b.kem!.keygen(p, cp(d), cp(z)));
       if (mu.kind === 'ek-coefficient' || mu.kind === 'ek-length') {
         const bad = mu.kind === 'ek-coefficient' ? setCoefficient(ek, mu.index, mu.value) : resized(ek, mu.by);
         const what = mu.kind === 'ek-coefficient' ? `an ek whose coefficient ${mu.index} is ${mu.value} (≥ q)` : `an ek ${mu.by > 0 ? 'longer' : 'shorter'} by ${Math.abs(mu.by)} byte(s)`;
@@ -324,7 +340,7 @@ const kemVerdicts: Family = {
         } }, active, ps, tally);
         await compare({ op: 'kem.checkEncapsKey', what: `§7.2 check of ${what}`, inputs: { ek: bad }, verdict: true, call: (b) => b.kem!.checkEncapsKey(p, cp(bad)) }, active, ps, tally);
       } else if (mu.kind === 'c-length') {
-        const { c } = await ref.b.kem!.encaps(p, cp(ek), cp(m));
+        const { c } = await fromReference(ref, 'kem.encaps', () => ref.b.kem!.encaps(p, cp(ek), cp(m)));
         const bad = resized(c, mu.by);
         await compare({ op: 'kem.decaps', what: `verdict on a ciphertext ${mu.by > 0 ? 'longer' : 'shorter'} by ${Math.abs(mu.by)} byte(s)`, inputs: { dk, c: bad }, verdict: true, call: async (b) => {
           await b.kem!.decaps(p, cp(dk), cp(bad));
@@ -360,8 +376,8 @@ const dsaVerdicts: Family = {
     const arb = fc.record({ xi: bytes(SEED.dsaXi), msg: fc.uint8Array({ minLength: 0, maxLength: 32 }), mutation });
     return prop(arb, async ({ xi, msg, mutation: mu }) => {
       const empty = new Uint8Array(0);
-      const { pk, sk } = await ref.b.dsa!.keygen(p, cp(xi));
-      const sig = await ref.b.dsa!.sign(p, cp(sk), cp(msg), empty, new Uint8Array(SEED.dsaRnd));
+      const { pk, sk } = await fromReference(ref, 'dsa.keygen', () => ref.b.dsa!.keygen(p, cp(xi)));
+      const sig = await fromReference(ref, 'dsa.sign', () => ref.b.dsa!.sign(p, cp(sk), cp(msg), empty, new Uint8Array(SEED.dsaRnd)));
       let vpk = pk;
       let vsig = sig;
       let ctx = empty;
@@ -441,8 +457,21 @@ async function runFamily(fam: Family, ps: ParamSet, named: readonly Named[], see
     const cx = details.counterexample ? JSON.stringify(showValue(details.counterexample[0])) : 'none';
     const shownInput: Shown = { ...replay, path: details.counterexamplePath ?? '', counterexample: cx };
     const err = details.errorInstance;
+    if (err instanceof ReferenceFailure) {
+      // The source of valid inputs failed on a valid input: that is its result; the others go on with the next source.
+      const why = `${ps} ${fam.name}: ${err.backend}, the source of valid inputs, failed in ${err.op} (seed ${ownSeed}, path "${details.counterexamplePath}")`;
+      const at = { ...base(err.backend), op: err.op, inputs: shownInput };
+      out.set(
+        err.backend,
+        err.inner instanceof RejectedError
+          ? { ...at, status: 'fail', culprit: err.backend, reason: `${why}: it refused a valid input (${err.inner.message})` }
+          : brokenResult(at, { backend: err.backend, status: 'error', error: err.inner }, why),
+      );
+      active = active.filter((n) => n.name !== err.backend);
+      continue;
+    }
     if (!(err instanceof Disagreement)) {
-      // The property itself broke (the reference could not make its key or signature): nobody is to blame but the run.
+      // The property itself broke: nobody is to blame but the run.
       const why = `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`;
       for (const n of active) out.set(n.name, { ...base(n.name), status: 'error', reason: `${ps} ${fam.name}: the property could not run: ${why} (seed ${ownSeed}, path "${details.counterexamplePath}")`, inputs: shownInput });
       active = [];
