@@ -65,7 +65,7 @@ export const DEFAULT_BACKENDS = ['noble', 'rust', 'liboqs'] as const;
 
 /** A backend spec, parsed: the text is the backend's id in results. */
 export interface BackendSpec {
-  /** As written (`process:./wrapper --fast`): the id everywhere downstream. */
+  /** As written (`process:./wrapper --fast`), or the name a caller gives it (a fleet wrapper's): the id everywhere downstream. */
   text: string;
   kind: BackendKindInfo;
   /** The value after the colon, for kinds that take one. */

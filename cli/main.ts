@@ -1,4 +1,4 @@
-// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench|acvp|setup`.
+// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench|acvp|setup|fleet`.
 // One file per command in this folder; this one dispatches, prints the usage
 // and turns errors into exit codes.
 //
@@ -12,6 +12,7 @@ import { forTerminal } from '../model/text.ts';
 import { UsageError } from './args.ts';
 import { BACKENDS_USAGE, cmdBackends } from './backends.ts';
 import { BENCH_USAGE, cmdBench } from './bench.ts';
+import { cmdFleet, FLEET_USAGE } from './fleet.ts';
 import { cmdReport, REPORT_USAGE } from './report.ts';
 import { cmdRun, RUN_USAGE } from './run.ts';
 import { cmdSelftest, SELFTEST_USAGE } from './selftest.ts';
@@ -28,6 +29,7 @@ const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FI
   ${BENCH_USAGE}
   ${ACVP_USAGE}
   ${SETUP_USAGE}
+  ${FLEET_USAGE.replace(/\n/g, '\n  ')}
 
   pqc-harness --version | --help       COMMAND --help shows that command's options
 
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   bench: cmdBench,
   acvp: cmdAcvp,
   setup: cmdSetup,
+  fleet: cmdFleet,
 };
 
 export async function main(argv: string[]): Promise<number> {

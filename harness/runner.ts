@@ -10,7 +10,8 @@ import { CrashError, TimeoutError } from '../model/errors.ts';
 import { backendEntry } from '../model/backend-entry.ts';
 import { asText, CAPS, capCaseText, capText } from '../model/limits.ts';
 import type { ParamSet } from '../model/params.ts';
-import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
+import { classifyFailure, type Classifiable } from '../model/bug-classes.ts';
+import { isGateFailure, RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
 import { recordCoverage } from './coverage/backends.ts';
 import { startCoverage } from './coverage/profiler.ts';
@@ -83,7 +84,7 @@ export function collectCases(opts: { suites: readonly Suite[]; params?: readonly
     if (d.kind !== 'per-backend') continue;
     const cases = d.cases({ long: opts.long, backends: opts.backends });
     if (cases.length === 0) throw new ZeroCasesError(`suite '${name}' produced zero cases: green on nothing is not a pass`);
-    all.push(...cases);
+    for (const c of cases) all.push(c);
   }
   checkUniqueIds(all);
   const picked = opts.params ? all.filter((c) => opts.params!.includes(c.parameterSet)) : all;
@@ -142,8 +143,18 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   if ('got' in outcome && outcome.got) r.got = outcome.got;
   if ('crash' in outcome && outcome.crash) r.crash = outcome.crash;
   if (derivedCalls.size && outcome.status !== 'skip') r.derived = [...derivedCalls].join('; ');
+  if (c.expectsRejection) r.expectsRejection = true;
+  classify(r, { suite: c.suite, family: c.family, op: c.op, flags: c.flags, expectsRejection: c.expectsRejection });
   if (outcome.status !== 'pass' && outcome.status !== 'skip' && c.inputs) r.inputs = c.inputs();
   return capCaseText(r);
+}
+
+/** A result failing the gate gets its bug class and severity (model/bug-classes.ts). */
+function classify(r: Pick<CaseResult, 'status' | 'findings' | 'bugClass' | 'severity'>, facts: Omit<Classifiable, 'status' | 'findings'>): void {
+  if (!isGateFailure(r)) return;
+  const k = classifyFailure({ ...facts, status: r.status, findings: r.findings });
+  r.bugClass = k.id;
+  r.severity = k.severity;
 }
 
 /** Hosts whose findings are drained case by case: their cases run one at a time, on one instance. */
@@ -226,7 +237,7 @@ async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>
   return results;
 }
 
-/** Cross-backend checks: every pair of the backends that opened, one result per check. */
+/** Cross-backend checks over every backend that opened, one result per check. */
 async function runAcross(suite: AcrossBackendsSuite, opened: Opened[], opts: RunOptions): Promise<CaseResult[]> {
   const live = opened.filter((o) => o.backend);
   if (live.length < 2) throw new ZeroCasesError(`suite '${suite.name}' needs at least two backends that open; have ${live.map((o) => o.spec.text).join(', ') || 'none'}`);
@@ -246,8 +257,8 @@ async function runAcross(suite: AcrossBackendsSuite, opened: Opened[], opts: Run
     .map((r) => {
       const out: CaseResult = {
         id: r.id,
-        // The id names both backends; the result is filed under the culprit or the first.
-        backend: r.culprit ?? r.backends[0],
+        // The id names the backends; the result is filed under the culprit or the first.
+        backend: r.culprit ?? r.backends[0]!,
         suite: suite.name,
         family: r.family,
         parameterSet: r.parameterSet,
@@ -258,6 +269,7 @@ async function runAcross(suite: AcrossBackendsSuite, opened: Opened[], opts: Run
         findings: r.findings ?? [],
       };
       for (const k of ['reason', 'inputs', 'expected', 'got', 'crash'] as const) if (r[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = r[k];
+      classify(out, { suite: suite.name, family: r.family, op: r.op });
       return capCaseText(out);
     });
 }
@@ -297,10 +309,11 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
         return runCases(opened[i]!, p.cases, counts, jobsOf(opts));
       }),
     );
-    results.push(...per.flat());
+    // A loop, not push(...): a fleet run holds more results than a call takes arguments.
+    for (const r of per.flat()) results.push(r);
     for (const name of opts.suites) {
       const d = suiteDef(name);
-      if (d.kind === 'across-backends') results.push(...(await runAcross(d, opened, opts)));
+      if (d.kind === 'across-backends') for (const r of await runAcross(d, opened, opts)) results.push(r);
     }
   } finally {
     if (tick) clearInterval(tick);

@@ -23,6 +23,8 @@ export interface DsaSizes {
   readonly sig: number;
   /** Collision strength in bits (lambda); HashML-DSA's pre-hash should match it. */
   readonly lambda: 128 | 192 | 256;
+  /** Bytes of the hint encoding that ends a signature: ω + k (FIPS 204 Table 1, Alg. 20 HintBitPack). */
+  readonly hint: number;
   readonly category: 2 | 3 | 5;
 }
 
@@ -33,9 +35,9 @@ export const KEM: Readonly<Record<KemParam, KemSizes>> = {
 };
 
 export const DSA: Readonly<Record<DsaParam, DsaSizes>> = {
-  'ML-DSA-44': { kind: 'dsa', pk: 1312, sk: 2560, sig: 2420, lambda: 128, category: 2 },
-  'ML-DSA-65': { kind: 'dsa', pk: 1952, sk: 4032, sig: 3309, lambda: 192, category: 3 },
-  'ML-DSA-87': { kind: 'dsa', pk: 2592, sk: 4896, sig: 4627, lambda: 256, category: 5 },
+  'ML-DSA-44': { kind: 'dsa', pk: 1312, sk: 2560, sig: 2420, lambda: 128, hint: 80 + 4, category: 2 },
+  'ML-DSA-65': { kind: 'dsa', pk: 1952, sk: 4032, sig: 3309, lambda: 192, hint: 55 + 6, category: 3 },
+  'ML-DSA-87': { kind: 'dsa', pk: 2592, sk: 4896, sig: 4627, lambda: 256, hint: 75 + 8, category: 5 },
 };
 
 /** Fixed-size inputs shared by every set. */

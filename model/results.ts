@@ -5,6 +5,7 @@
 import type { BackendInfo, Capabilities, Respawns } from './contract.ts';
 import type { CaseSource, FipsRef, Shown, Suite } from './case.ts';
 import type { ParamSet } from './params.ts';
+import type { Severity } from './bug-classes.ts';
 
 export const RESULTS_SCHEMA = 'pqc-harness/results@1';
 
@@ -42,6 +43,15 @@ export interface CaseResult {
    * what that tests, and what it leaves untested.
    */
   derived?: string;
+  /**
+   * The vector expects the implementation to refuse the input (an invalid key,
+   * signature, length or context): a pass is a refusal as expected.
+   */
+  expectsRejection?: true;
+  /** A case failing the gate: the kind of defect it points at (model/bug-classes.ts). */
+  bugClass?: string;
+  /** A case failing the gate: how grave that kind of defect is. */
+  severity?: Severity;
   inputs?: Shown;
   expected?: Shown;
   got?: Shown;
@@ -169,7 +179,7 @@ export function summarize(cases: readonly CaseResult[]): Summary {
 }
 
 /** True when the case fails the gate: a failing status or any memory finding. */
-export function isGateFailure(c: CaseResult): boolean {
+export function isGateFailure(c: Pick<CaseResult, 'status' | 'findings'>): boolean {
   return FAILING.includes(c.status) || c.findings.length > 0;
 }
 

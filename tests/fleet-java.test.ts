@@ -1,30 +1,37 @@
 // The Java wrappers of the fleet (fleet/java-*, Maven), each run on ACVP
-// ML-KEM-768 / ML-DSA-65 through the runner. Thresholds are the ACVP-Server
-// file counts for the operations each library's API expresses: ML-KEM-768
-// keyGen 25, encapsulation 50, decapsulation 20 (+10 seed-format), key checks
-// 20 + 20; ML-DSA-65 keyGen 25, sigGen 90 per interface (pure, internal, mu),
-// sigVer 15 per interface.
+// ML-KEM-768 / ML-DSA-65 through the runner (see tests/fleet-check.ts), and
+// on the Wycheproof ML-DSA-65 files, where both sign with out-of-range
+// private keys (docs/findings.md).
 
-import { describeFleetWrapper } from './fleet-wrapper.ts';
+import { describe, expect } from 'vitest';
+import { brokenCases, checkAcvp, failingIds, itWithWrapper, OUT_OF_RANGE_SK_65 } from './fleet-check.ts';
 
+const KEM_ACVP = ['kem.keygen', 'kem.encaps', 'kem.decaps', 'kem.checkEncapsKey', 'kem.checkDecapsKey'].map((op) => `ML-KEM-768 ${op}`);
 const KEM_ALL = ['kem.keygen', 'kem.encaps', 'kem.decaps', 'kem.checkEncapsKey', 'kem.checkDecapsKey', 'kem.keygenRandom', 'kem.encapsRandom'] as const;
-const KEM_ACVP = 25 + 50 + 20 + 10 + 20 + 20;
+const dsa = (...ops: string[]) => ops.map((op) => `ML-DSA-65 dsa.${op}`);
 
-describeFleetWrapper({
-  name: 'java-bouncycastle',
-  params: ['ML-KEM-768', 'ML-DSA-65'],
-  ops: [...KEM_ALL, 'dsa.keygen', 'dsa.keygenRandom', 'dsa.sign', 'dsa.signInternal', 'dsa.signMu', 'dsa.signPreHash', 'dsa.verify', 'dsa.verifyInternal', 'dsa.verifyMu', 'dsa.verifyPreHash'],
-  // HashMLDSASigner's only digest is SHA-512: the other eleven pre-hashes are skipped for that reason.
-  limits: /pre-hashes with SHA2-512 only/,
-  // Pre-hash groups are left out of the count: how many use SHA2-512 depends on the file's draw.
-  minRan: KEM_ACVP + 25 + 3 * 90 + 3 * 15,
-});
+describe('fleet: Java wrappers', () => {
+  checkAcvp({
+    name: 'java-bouncycastle',
+    params: ['ML-KEM-768', 'ML-DSA-65'],
+    ops: [...KEM_ACVP, ...dsa('keygen', 'sign', 'signInternal', 'signMu', 'signPreHash', 'verify', 'verifyInternal', 'verifyMu', 'verifyPreHash')],
+    declares: [...KEM_ALL, 'dsa.keygen', 'dsa.keygenRandom', 'dsa.sign', 'dsa.signInternal', 'dsa.signMu', 'dsa.signPreHash', 'dsa.verify', 'dsa.verifyInternal', 'dsa.verifyMu', 'dsa.verifyPreHash'],
+    // HashMLDSASigner's only digest is SHA-512: the other eleven pre-hashes are skipped for that reason.
+    allowedSkip: /pre-hashes with SHA2-512 only/,
+  });
+  checkAcvp({
+    name: 'java-jdk',
+    params: ['ML-KEM-768', 'ML-DSA-65'],
+    ops: [...KEM_ACVP, ...dsa('keygen', 'sign', 'verify')],
+    declares: [...KEM_ALL, 'dsa.keygen', 'dsa.keygenRandom', 'dsa.sign', 'dsa.verify'],
+    // The JCA Signature takes no context: only ACVP's few empty-context tests sign or verify.
+    allowedSkip: /takes no context string/,
+  });
 
-describeFleetWrapper({
-  name: 'java-jdk',
-  params: ['ML-KEM-768', 'ML-DSA-65'],
-  ops: [...KEM_ALL, 'dsa.keygen', 'dsa.keygenRandom', 'dsa.sign', 'dsa.verify'],
-  // The JCA Signature takes no context: only ACVP's few empty-context tests sign or verify.
-  limits: /takes no context string/,
-  minRan: KEM_ACVP + 25,
+  for (const name of ['java-bouncycastle', 'java-jdk']) {
+    itWithWrapper(`${name}: Wycheproof ML-DSA-65 fails exactly the out-of-range private keys`, name, ['wycheproof'], ['ML-DSA-65'], (r) => {
+      expect(brokenCases(r)).toEqual([]);
+      expect(failingIds(r)).toEqual(OUT_OF_RANGE_SK_65());
+    });
+  }
 });

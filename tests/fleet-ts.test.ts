@@ -1,5 +1,5 @@
 // The TypeScript wrapper of the fleet (fleet/ts-mlkem/, npm `mlkem`), built by
-// its build.sh and run on ACVP ML-KEM-768 (see tests/fleet-wrapper.ts).
+// its build.sh and run on ACVP ML-KEM-768 (see tests/fleet-check.ts).
 
 import { describe } from 'vitest';
 import { checkAcvp } from './fleet-check.ts';

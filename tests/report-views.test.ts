@@ -17,9 +17,28 @@ import { SECTIONS } from '../reports/html/sections.ts';
 import { reportView } from '../reports/html/view.ts';
 import { kase, mixedRun, results } from './report-fixtures.ts';
 
-// The page's sections as the report has always shown them (reports/README.md, "The HTML report").
-const SECTION_IDS = ['totals', 'matrix', 'causes', 'families', 'skips', 'vectors', 'timings', 'environment', 'fips'];
-const SECTION_TITLES = ['Totals', 'Backend × parameter set × suite', 'Failure causes', 'Families', 'Skips', 'Vector provenance', 'Timings', 'Run environment', 'Families and FIPS clauses'];
+// The page's sections (reports/README.md, "The HTML report"); the compatibility matrix only for
+// a run of more than one backend, the bug classes only when a case fails.
+const ALL_SECTIONS: [id: string, title: string][] = [
+  ['totals', 'Totals'],
+  ['matrix', 'Backend × parameter set × suite'],
+  ['compat', 'Compatibility matrix: implementation × (parameter set, family)'],
+  ['bugclasses', 'Failures by bug class and severity'],
+  ['causes', 'Failure causes'],
+  ['families', 'Families'],
+  ['skips', 'Skips'],
+  ['vectors', 'Vector provenance'],
+  ['timings', 'Timings'],
+  ['environment', 'Run environment'],
+  ['fips', 'Families and FIPS clauses'],
+];
+
+/** The sections a run's page shows, by the rule above. */
+function shownSections(r: Results): [string, string][] {
+  const backends = new Set([...r.backends.map((b) => b.id), ...r.cases.map((c) => c.backend)]);
+  const failing = r.cases.some(isGateFailure);
+  return ALL_SECTIONS.filter(([id]) => (id !== 'compat' || backends.size > 1) && (id !== 'bugclasses' || failing));
+}
 
 const sectionIds = (html: string) => [...html.matchAll(/<section\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);
 const navLinks = (html: string) => [.../<nav class="toc">(.*?)<\/nav>/s.exec(html)![1]!.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1]);
@@ -51,6 +70,7 @@ function richRun(): Results {
   const extra: CaseResult[] = [
     ...[1, 2, 3].map((i) => kase({ id: `k512/${i}`, parameterSet: 'ML-KEM-512' })),
     kase({ id: 'w/1', suite: 'wycheproof', family: 'mlkem_768_encaps', op: 'kem.encaps', note: 'draft-era vector' }),
+    kase({ id: 'w/2', suite: 'wycheproof', family: 'mlkem_768_encaps', op: 'kem.encaps', expectsRejection: true }),
   ];
   return results([...mixedRun().cases, ...extra]);
 }
@@ -83,17 +103,26 @@ describe('index.html: sections over one view model', () => {
 
   it.each(runs)('%s: every section once, in order, titled, and linked from the table of contents', (_, r, opts) => {
     const html = toHtml(r, opts);
-    expect(SECTIONS.map((s) => s.id)).toEqual(SECTION_IDS);
-    expect(sectionIds(html)).toEqual(SECTION_IDS);
-    expect(h2s(html)).toEqual(SECTION_TITLES);
-    expect(navLinks(html)).toEqual(SECTION_IDS);
+    expect(SECTIONS.map((s) => s.id)).toEqual(ALL_SECTIONS.map(([id]) => id));
+    const shown = shownSections(r);
+    expect(sectionIds(html)).toEqual(shown.map(([id]) => id));
+    expect(h2s(html)).toEqual(shown.map(([, title]) => title));
+    expect(navLinks(html)).toEqual(shown.map(([id]) => id));
     expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('<section'));
+  });
+
+  it('the conditional sections appear exactly when they have something to show', () => {
+    expect(shownSections(mixedRun()).map(([id]) => id)).toContain('compat');
+    expect(shownSections(mixedRun()).map(([id]) => id)).toContain('bugclasses');
+    expect(shownSections(results([kase({})])).map(([id]) => id)).not.toContain('compat');
+    expect(shownSections(results([kase({})])).map(([id]) => id)).not.toContain('bugclasses');
   });
 
   it('an embedded benchmark is the last section and has its link', () => {
     const html = toHtml(mixedRun(), { bench: fullBench() });
-    expect(sectionIds(html)).toEqual([...SECTION_IDS, 'benchmarks']);
-    expect(navLinks(html)).toEqual([...SECTION_IDS, 'benchmarks']);
+    const ids = shownSections(mixedRun()).map(([id]) => id);
+    expect(sectionIds(html)).toEqual([...ids, 'benchmarks']);
+    expect(navLinks(html)).toEqual([...ids, 'benchmarks']);
   });
 
   it.each(runs)('%s: the published numbers are the counts of results.json', (_, r, opts) => {
@@ -120,8 +149,18 @@ describe('index.html: sections over one view model', () => {
       for (const k of [...STATUSES, 'findings'] as const) expect(part.reduce((n: number, x: Record<string, number>) => n + x[k]!, 0), k).toBe(r.summary[k]);
       expect(part.reduce((n: number, x: { total: number }) => n + x.total, 0)).toBe(r.cases.length);
     }
-    // Every failing case belongs to exactly one cause.
+    // Every failing case belongs to exactly one cause, and to exactly one bug class.
     expect(e.causes.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(r.cases.filter(isGateFailure).length);
+    expect(e.bugClasses.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(r.cases.filter(isGateFailure).length);
+
+    // Compatibility cells: one per (backend, parameter set, suite, family) with cases, each reading counted here.
+    const reading = (c: CaseResult) => (isGateFailure(c) ? 'fail' : c.status === 'skip' ? 'notexpressible' : c.expectsRejection ? 'refused' : 'pass');
+    const famKeys = new Set(r.cases.map((c) => JSON.stringify([c.backend, c.parameterSet, c.suite, c.family])));
+    expect(e.compat).toHaveLength(famKeys.size);
+    for (const x of e.compat) {
+      const mine = r.cases.filter((c) => c.backend === x.backend && c.parameterSet === x.parameterSet && c.suite === x.suite && c.family === x.family);
+      for (const k of ['fail', 'pass', 'refused', 'notexpressible']) expect(x[k], `${x.backend} ${x.family} ${k}`).toBe(mine.filter((c) => reading(c) === k).length);
+    }
 
     // The matrix cells' data-* attributes are the same numbers.
     const cells = [...html.matchAll(/<td class="cell v-[a-z]+" ([^>]*)>/g)].map((m) => Object.fromEntries([...m[1]!.matchAll(/data-([a-z]+)="([^"]*)"/g)].map((x) => [x[1], x[2]])));

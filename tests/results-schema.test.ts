@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SUITE_NAMES } from '../harness/suites/index.ts';
+import { SEVERITIES } from '../model/bug-classes.ts';
 import { ALL_OPS, IMPLEMENTATION_KINDS, type BackendKind } from '../model/contract.ts';
 import { ALL_PARAMS, HASH_ALG_NAMES } from '../model/params.ts';
 import { RESULTS_SCHEMA, STATUSES, type BackendCoverage, type BackendEntry, type CaseResult, type CoverageCount, type CoverageFile, type Finding, type FindingKind, type Frame, type MergeInfo, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
@@ -35,7 +36,7 @@ const FIELDS = {
   coverageCount: { all: ['covered', 'total'], required: ['covered', 'total'] },
   mergeInfo: { all: ['parts', 'shards', 'partial', 'warnings'], required: ['parts'] },
   caseResult: {
-    all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'derived', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
+    all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'derived', 'expectsRejection', 'bugClass', 'severity', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],
   },
   finding: { all: ['tool', 'kind', 'message', 'frames'], required: ['tool', 'kind', 'message', 'frames'] },
@@ -88,6 +89,9 @@ function fullDoc(): Results {
   };
   r.cases[0]!.inputs = { d: '00', n: 3, flag: true };
   r.cases[0]!.source = null;
+  r.cases[0]!.expectsRejection = true;
+  r.cases[1]!.bugClass = 'verify/z-norm';
+  r.cases[1]!.severity = 'high';
   return r;
 }
 
@@ -129,10 +133,13 @@ describe('results.schema.json', () => {
     expect(d.findingKind.enum).toEqual([...FINDING_KINDS]);
     expect(d.findingTool.enum).toEqual([...FINDING_TOOLS]);
     expect(d.backendKind.enum).toEqual([...IMPLEMENTATION_KINDS]);
+    expect(d.severity.enum).toEqual([...SEVERITIES]);
   });
 
   const invalid: [string, (r: Results) => void][] = [
     ['wrong status', (r) => ((r.cases[0] as { status: string }).status = 'passed')],
+    ['unknown severity', (r) => ((r.cases[0] as { severity: string }).severity = 'severe')],
+    ['expectsRejection false (absent, not false, when the vector expects an answer)', (r) => ((r.cases[0] as { expectsRejection: boolean }).expectsRejection = false)],
     ['wrong schema string', (r) => ((r as { schema: string }).schema = 'pqc-harness/results@2')],
     ['missing case field', (r) => delete (r.cases[0] as Partial<CaseResult>).durationMs],
     ['missing findings', (r) => delete (r.cases[1] as Partial<CaseResult>).findings],

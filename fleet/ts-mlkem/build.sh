@@ -32,7 +32,6 @@ for f in "$HERE"/src/*.ts "$HERE/tsconfig.json"; do
   if ! cmp -s "$f" "$OUT/$rel"; then cp "$f" "$OUT/$rel"; changed=1; fi
 done
 if [ "$changed" = 1 ] || [ ! -f "$OUT/dist/main.js" ]; then
-  rm -f "$OUT/dist/main.js" # a failed compile is retried next time
   rm -f "$OUT/dist/main.js" # so that a failed compile is retried next time
   (cd "$OUT" && node node_modules/typescript/bin/tsc -p tsconfig.json >&2)
   did+=("tsc")

@@ -4,7 +4,7 @@
 // `acvp respond`); this suite reads the expected answers and judges.
 
 import type { Case, Outcome } from '../../model/case.ts';
-import { readPromptWithExpected, readVectorSet, type AcvpFile } from '../../vectors/acvp.ts';
+import { readPromptWithExpected, readVectorSet, type AcvpFile, type AcvpTest } from '../../vectors/acvp.ts';
 import { readVectorJson } from '../../vectors/store.ts';
 import { acvpTasks, type AcvpTask, type Answer } from '../acvp/tasks.ts';
 import { expectBytes, expectVerdict } from '../judge.ts';
@@ -46,6 +46,11 @@ function judgeAnswer(got: Answer, want: Record<string, Uint8Array | boolean>): O
   return o.status === 'pass' && got.note ? { status: 'pass', note: got.note } : o;
 }
 
+/** The test's labels for the bug-class table (model/bug-classes.ts): its group's test type and function, its reason (those the file has). */
+function acvpFlags(t: AcvpTest): string[] {
+  return [t.group.optStr('testType'), t.group.optStr('function'), t.test.optStr('reason')].filter((x): x is string => x !== undefined);
+}
+
 function toCase(f: AcvpFile, task: AcvpTask): Case {
   const t = task.test;
   const want = expectedOf(task);
@@ -57,6 +62,9 @@ function toCase(f: AcvpFile, task: AcvpTask): Case {
     source: { file: t.file, tgId: t.tgId, tcId: t.tcId },
     op: task.op,
     requires: task.requires,
+    flags: acvpFlags(t),
+    // testPassed false: the key or signature must be refused.
+    expectsRejection: Object.values(want).includes(false),
     ...(task.hashAlg ? { hashAlg: task.hashAlg } : {}),
     inputs: task.inputs,
     run: async (b) => judgeAnswer(await task.answer(b), want),

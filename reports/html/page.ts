@@ -9,9 +9,10 @@
 // under a second.
 //
 // Machine-readable numbers: `<script type="application/json" id="results-summary">`
-// (summary, gate, causes, matrix cells, families) and data-* attributes on the
-// totals (`data-status`, `data-status-count`) and matrix cells (`data-backend`,
-// `data-param`, `data-suite`, one `data-<status>` per status, `data-verdict`).
+// (summary, gate, causes, matrix cells, families, compatibility cells, bug classes) and data-* attributes on the
+// totals (`data-status`, `data-status-count`), matrix cells (`td.cell`: `data-backend`,
+// `data-param`, `data-suite`, one `data-<status>` per status, `data-verdict`) and
+// compatibility cells (`td.ccell`: `data-backend`, `data-reading`, one `data-<reading>` per reading).
 
 import type { Results } from '../../model/results.ts';
 import { BENCH_SECTION_ID, benchSection } from '../bench/html.ts';
@@ -21,7 +22,7 @@ import { footer, header, SECTIONS } from './sections.ts';
 import { COUNT_KEYS, reportView, type Counts, type HtmlOptions, type ReportView } from './view.ts';
 
 const CSS = `
-:root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--known:#9a6700;--known-bg:#fff8c5;--skip:#57606a;--skip-bg:#eaeef2;--crash:#82071e;--crash-bg:#ffd8d3;--timeout:#bc4c00;--timeout-bg:#fff1e5;--error:#a0115e;--error-bg:#ffeff7;--find:#6639ba;--find-bg:#fbefff}
+:root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--known:#9a6700;--known-bg:#fff8c5;--skip:#57606a;--skip-bg:#eaeef2;--crash:#82071e;--crash-bg:#ffd8d3;--timeout:#bc4c00;--timeout-bg:#fff1e5;--error:#a0115e;--error-bg:#ffeff7;--find:#6639ba;--find-bg:#fbefff;--refused:#0a6a75;--refused-bg:#d8f3f0}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
@@ -58,6 +59,15 @@ td.cell.v-fail{background:var(--fail-bg)!important}td.cell.v-fail .cv{color:var(
 td.cell.v-known{background:var(--known-bg)!important}td.cell.v-known .cv{color:var(--known)}
 td.cell.v-notrun{background:var(--skip-bg)!important}td.cell.v-notrun .cv{color:var(--skip)}
 td.cell.empty{color:var(--muted);text-align:center}
+div.wide{overflow-x:auto}
+table.compat{font-size:12px}table.compat th,table.compat td{padding:3px 5px}table.compat thead th{font-size:11px;min-width:52px}table.compat td.ps{white-space:nowrap}
+table.compat td.ccell{min-width:52px}td.ccell .cv{font-weight:700;font-size:12px;letter-spacing:.05em}td.ccell.empty{color:var(--muted);text-align:center}
+table.compat td.ccell .cn,table.compat td.cn{font-size:11px;color:var(--muted);white-space:nowrap}table.compat td.fam{min-width:200px}table.compat td.fam .fips{font-size:11px}
+td.ccell.r-pass{background:var(--pass-bg)!important}td.ccell.r-pass .cv{color:var(--pass)}
+td.ccell.r-refused{background:var(--refused-bg)!important}td.ccell.r-refused .cv{color:var(--refused)}
+td.ccell.r-fail{background:var(--fail-bg)!important}td.ccell.r-fail .cv,td.ccell.r-fail .cv a{color:var(--fail)}
+td.ccell.r-notexpressible{background:var(--skip-bg)!important}td.ccell.r-notexpressible .cv{color:var(--skip)}
+.sev-critical{background:var(--crash);color:#fff}.sev-high{background:var(--fail-bg);color:var(--fail)}.sev-medium{background:var(--timeout-bg);color:var(--timeout)}.sev-low{background:var(--skip-bg);color:var(--skip)}
 .chip{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;white-space:nowrap}
 .s-pass{background:var(--pass-bg);color:var(--pass)}.s-fail{background:var(--fail-bg);color:var(--fail)}.s-skip{background:var(--skip-bg);color:var(--skip)}.s-crash{background:var(--crash-bg);color:var(--crash)}.s-timeout{background:var(--timeout-bg);color:var(--timeout)}.s-error{background:var(--error-bg);color:var(--error)}.s-findings{background:var(--find-bg);color:var(--find)}.s-known{background:var(--known-bg);color:var(--known)}
 .stat.s-pass,.stat.s-fail,.stat.s-skip,.stat.s-crash,.stat.s-timeout,.stat.s-error,.stat.s-findings{background:none}
@@ -123,6 +133,8 @@ function resultsSummary(v: ReportView) {
     causes: v.causes.map(({ cause: c }) => ({ title: c.title, count: c.cases.length, ...(c.diagnosis ? { diagnosis: c.diagnosis.id } : {}) })),
     matrix: v.matrix.backends.flatMap((b) => b.rows.flatMap((r) => r.cells.flatMap((c) => (c ? [{ backend: c.backend, parameterSet: c.parameterSet, suite: c.suite, verdict: c.verdict, ...countsOf(c.counts) }] : [])))),
     families: v.suites.flatMap((s) => s.families).map((f) => ({ suite: f.suite, family: f.family, verdict: f.verdict, fips: f.fips ? `${f.fips.standard} ${f.fips.clause}` : null, ...countsOf(f.counts) })),
+    compat: v.compat.rows.flatMap((r) => r.cells.flatMap((c) => (c ? [{ backend: c.backend, parameterSet: r.parameterSet, suite: r.suite, family: r.family, reading: c.reading, ...c.counts }] : []))),
+    bugClasses: v.bugClasses.map((g) => ({ bugClass: g.bugClass, severity: g.severity, count: g.count, backends: Object.fromEntries(g.backends) })),
   };
 }
 
@@ -149,13 +161,14 @@ function nav(links: readonly { id: string; nav: string }[]): string[] {
 
 export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   const v = reportView(results, opts);
-  const links = [...SECTIONS, ...(v.backends.some((b) => b.coverage) ? [{ id: 'coverage', nav: 'Coverage' }] : []), ...(v.bench ? [{ id: BENCH_SECTION_ID, nav: 'Benchmarks' }] : [])];
+  const sections = SECTIONS.filter((s) => s.show?.(v) ?? true);
+  const links = [...sections, ...(v.backends.some((b) => b.coverage) ? [{ id: 'coverage', nav: 'Coverage' }] : []), ...(v.bench ? [{ id: BENCH_SECTION_ID, nav: 'Benchmarks' }] : [])];
   return [
     ...head(v),
     ...header(v),
     ...nav(links),
     '<main>',
-    ...SECTIONS.flatMap((s) => [`<section id="${s.id}"><h2>${h(s.title)}</h2>`, ...s.body(v), '</section>']),
+    ...sections.flatMap((s) => [`<section id="${s.id}"><h2>${h(s.title)}</h2>`, ...s.body(v), '</section>']),
     coverageSection(v),
     ...(v.bench ? [benchSection(v.bench)] : []),
     '</main>',

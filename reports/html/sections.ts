@@ -10,6 +10,7 @@ import { mergedText } from '../gate.ts';
 import { escapeAttr as a, escapeMarkup as h, fmtDate, fmtMs } from '../text.ts';
 import { caseBlock, countChips, findingsBlock, idList, kvTable, statusChip, table } from './fragments.ts';
 import { COUNT_KEYS, type CauseView, type FamilyView, type MatrixCell, type ReportView, type Verdict } from './view.ts';
+import { READING_TEXT, READINGS, type BugClassGroup, type CompatCell, type CompatFailure, type ReadingCounts } from '../compat.ts';
 
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', known: 'KNOWN', notrun: 'NOT RUN' };
 const VERDICT_CHIP: Record<Verdict, string> = { pass: 'pass', fail: 'fail', known: 'known', notrun: 'skip' };
@@ -58,6 +59,71 @@ function matrix(v: ReportView): string[] {
   }
   out.push('</tbody></table>');
   return out;
+}
+
+const READING_LABEL = { fail: 'FAIL', pass: 'PASS', refused: 'REFUSED', notexpressible: 'N/E' } as const;
+/** One mark per reading, for counts in a narrow cell (the legend above the table names them). */
+const READING_MARK = { fail: '✗', pass: '✓', refused: '⊘', notexpressible: '–' } as const;
+
+/** `25 pass · 5 refused as expected`: the non-zero readings of a cell or a column. */
+function readingCounts(n: ReadingCounts): string {
+  return READINGS.filter((r) => n[r] > 0).map((r) => `${n[r]} ${READING_TEXT[r]}`).join(' · ');
+}
+
+/** `✓25 ⊘5`: the same, short. */
+function readingMarks(n: ReadingCounts): string {
+  return READINGS.filter((r) => n[r] > 0).map((r) => `${READING_MARK[r]}${n[r]}`).join(' ');
+}
+
+function compatCell(cell: CompatCell | undefined): string {
+  if (!cell) return '<td class="ccell empty" title="no case of this row ran here">—</td>';
+  const data = READINGS.map((r) => `data-${r}="${cell.counts[r]}"`).join(' ');
+  const word = cell.failure ? `<a href="#${cell.failure}">${READING_LABEL.fail}</a>` : READING_LABEL[cell.reading];
+  const counts = readingCounts(cell.counts);
+  return `<td class="ccell r-${cell.reading}" data-backend="${a(cell.backend)}" data-reading="${cell.reading}" ${data} title="${a(counts)}"><div class="cv">${word}</div><div class="cn">${h(readingMarks(cell.counts))}</div></td>`;
+}
+
+function compatFailure(f: CompatFailure): string {
+  const classes = f.classes.map((c) => `<span class="chip sev-${c.severity}">${h(c.severity)}</span> <code>${h(c.bugClass)}</code> ${c.count}`).join(' ');
+  return [
+    `<details class="compat-failure" id="${f.anchor}" data-backend="${a(f.backend)}" data-family="${a(f.family)}"><summary><code>${h(f.backend)}</code> · ${h(f.parameterSet)} · ${h(f.suite)}/${h(f.family)}: ${statusChip('fail', f.count)} ${classes} <span class="fips">${f.fips ? `${h(f.fips.standard)} ${h(f.fips.clause)}` : 'no FIPS mapping'}</span></summary><div class="inner">`,
+    `<ul>${f.causes.map((c) => `<li>${c.count} × ${h(c.title)}</li>`).join('')}</ul>`,
+    idList({ shown: f.ids, more: f.count - f.ids.length }),
+    '</div></details>',
+  ].join('\n');
+}
+
+function compat(v: ReportView): string[] {
+  const { columns, rows, failures } = v.compat;
+  const out = [
+    '<p class="muted">Every implementation of the run side by side: a row per parameter set and vector family, a column per implementation. A cell reads <strong>FAIL</strong> (a case failed: wrong answer, bad input accepted, crash, timeout, error, memory finding), <strong>PASS</strong> (every case that ran gave the expected answer), <strong>REFUSED</strong> (every case that ran expected a refusal and got one) or <strong>N/E</strong> (not expressible: every case was skipped because the implementation\'s API cannot express the operation or its inputs), with its cases per reading (✓ pass, ⊘ refused as expected, ✗ fail, – not expressible; the full words in each cell\'s tooltip). A failing cell links to its bug classes, causes and FIPS clause below.</p>',
+    `<div class="wide"><table class="grid compat"><thead><tr><th>parameter set</th><th>suite / family</th>${columns.map((c) => `<th title="${a(`${c.name} ${c.version}`)}"><code>${h(c.backend).replace(/([-:/])/g, '$1<wbr>')}</code></th>`).join('')}</tr></thead><tbody>`,
+  ];
+  for (const r of rows) {
+    out.push(`<tr><td class="ps">${h(r.parameterSet)}</td><td class="fam">${h(r.suite)}/<strong>${h(r.family)}</strong>${r.fips ? `<div class="fips">${h(r.fips.standard)} ${h(r.fips.clause)}</div>` : ''}</td>${r.cells.map(compatCell).join('')}</tr>`);
+  }
+  out.push(`<tr class="totals-row"><th colspan="2">all cases</th>${columns.map((c) => `<td class="cn" title="${a(readingCounts(c.counts))}">${h(readingMarks(c.counts)).replace(/ /g, '<br>')}${c.broken ? `<br><strong>${c.broken} crash/timeout/error</strong>` : ''}</td>`).join('')}</tr>`);
+  out.push('</tbody></table></div>');
+  if (failures.length) out.push(`<h3>Failing cells (${failures.length})</h3>`, ...failures.map(compatFailure));
+  return out;
+}
+
+function bugClassBlock(g: BugClassGroup): string {
+  return [
+    `<details class="bug-class" data-bug-class="${a(g.bugClass)}" data-severity="${g.severity}" data-count="${g.count}"><summary><span class="chip sev-${g.severity}">${h(g.severity)}</span> <code>${h(g.bugClass)}</code>: ${g.count} case(s) on ${g.backends.map(([b, n]) => `<code>${h(b)}</code> ${n}`).join(', ')}</summary><div class="inner">`,
+    g.what ? `<p>${h(g.what)}.</p>` : '',
+    `<ul>${g.families.map((f) => `<li>${h(f.suite)}/<code>${h(f.family)}</code> ${f.count} <span class="fips">${f.fips ? `${h(f.fips.standard)} ${h(f.fips.clause)}` : 'no FIPS mapping'}</span></li>`).join('')}</ul>`,
+    idList({ shown: g.ids, more: g.count - g.ids.length }),
+    '</div></details>',
+  ].join('\n');
+}
+
+function bugClasses(v: ReportView): string[] {
+  if (v.bugClasses.length === 0) return ['<p class="muted">No failing cases.</p>'];
+  return [
+    '<p class="muted">Every failing case carries the kind of defect it points at and its severity, decided from its suite, vector family and the vector\'s own flags by one table (<code>model/bug-classes.ts</code>). Critical: unsafe memory, a crash, a forgery or a chosen-ciphertext oracle; high: a check FIPS 203/204 requires is missing, or a wrong answer; medium: malformed input only a caller\'s own mistake reaches, or a valid input refused; low: the harness could not tell.</p>',
+    ...v.bugClasses.map(bugClassBlock),
+  ];
 }
 
 function cause({ cause: c, families, ids, open }: CauseView): string {
@@ -213,12 +279,16 @@ export interface Section {
   /** Its heading. */
   title: string;
   body: (v: ReportView) => string[];
+  /** Shown only when this holds (default: always). */
+  show?: (v: ReportView) => boolean;
 }
 
 /** The sections of index.html, in page order. */
 export const SECTIONS: readonly Section[] = [
   { id: 'totals', nav: 'Totals', title: 'Totals', body: totals },
   { id: 'matrix', nav: 'Matrix', title: 'Backend × parameter set × suite', body: matrix },
+  { id: 'compat', nav: 'Compatibility', title: 'Compatibility matrix: implementation × (parameter set, family)', body: compat, show: (v) => v.compat.columns.length > 1 },
+  { id: 'bugclasses', nav: 'Bug classes', title: 'Failures by bug class and severity', body: bugClasses, show: (v) => v.bugClasses.length > 0 },
   { id: 'causes', nav: 'Causes', title: 'Failure causes', body: causes },
   { id: 'families', nav: 'Families', title: 'Families', body: families },
   { id: 'skips', nav: 'Skips', title: 'Skips', body: skips },

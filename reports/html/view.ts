@@ -11,6 +11,7 @@ import type { FipsRef } from '../../model/case.ts';
 import { groupCauses, type DiagnosedCause } from '../../model/causes.ts';
 import { isGateFailure, STATUSES, type BackendEntry, type CaseResult, type Results, type RunInfo, type Status, type Summary, type VectorProvenance } from '../../model/results.ts';
 import { benchView, type BenchView } from '../bench/view.ts';
+import { bugClassGroups, compatView, type BugClassGroup, type CompatView } from '../compat.ts';
 import { caseKey, evaluateGate, EXIT, type Baseline, type GateResult } from '../gate.ts';
 import { naturalCompare } from '../text.ts';
 
@@ -144,6 +145,10 @@ export interface ReportView {
   durationMs: number;
   verdict: GateView;
   matrix: MatrixView;
+  /** Implementations side by side: a reading per (parameter set, suite/family) and implementation. */
+  compat: CompatView;
+  /** Cases failing the gate, grouped by bug class, gravest first. */
+  bugClasses: BugClassGroup[];
   /** Cases failing the gate, all causes together. */
   failingCases: number;
   causes: CauseView[];
@@ -308,6 +313,8 @@ export function reportView(results: Results, opts: HtmlOptions = {}): ReportView
     durationMs: Date.parse(run.finishedAt) - Date.parse(run.startedAt),
     verdict: { gate, kind: GATE_KIND[gate.exitCode] ?? 'fail', reasons: gate.lines.slice(1).filter((m) => !m.startsWith('  ')) },
     matrix,
+    compat: compatView(results),
+    bugClasses: bugClassGroups(results, idCap),
     failingCases: causes.reduce((n, c) => n + c.cases.length, 0),
     causes: causes.map((c) => ({
       cause: c,
