@@ -121,7 +121,7 @@ describe('unusable input: exit 2, naming the file and the place', () => {
   it.each([
     ['not JSON (truncated)', () => file('{"vsId": 42,\n  "testGroups": [', true), /f\d+\.json: not valid JSON at line 2 column 18 \(Unexpected end of JSON input\)/],
     ['gzip that does not decompress', () => file(gzipSync('{"vsId": 1}').subarray(0, 12), true), /f\d+\.json: starts like gzip but does not decompress/],
-    ['a file that does not exist', () => join(dir, 'nope.json'), /nope\.json: cannot read the file \(ENOENT\)/],
+    ['a file that does not exist', () => join(dir, 'nope.json'), /nope\.json: cannot open \(ENOENT\)/],
     ['no testGroups', () => file({ vsId: 42 }), /f\d+\.json field 'testGroups': missing/],
     ['a test without tcId', () => {
       const d = want();
@@ -137,7 +137,7 @@ describe('unusable input: exit 2, naming the file and the place', () => {
       const d = want();
       d.testGroups[0]!.tests.push(d.testGroups[0]!.tests[0]!);
       return file(d);
-    }, /f\d+\.json tgId=1 tcId=1: this tgId\/tcId appears twice/],
+    }, /f\d+\.json tgId=1 tcId=1: duplicate test: this tgId and tcId appear twice/],
     ['an ACVTS array whose first element is not the version', () => file([{ vsId: 1 }, want()]), /f\d+\.json field '\[0\]\.acvVersion': the first element of an ACVTS array must be/],
     ['a bare number', () => file(7), /f\d+\.json: top level is neither a vector set object nor an ACVTS array/],
   ])('%s', async (_name, response, message) => {

@@ -17,6 +17,7 @@
 
 import type { Backend, BackendInfo, Capabilities, DialectDecision, DsaApi, KemApi, Op } from '../../model/contract.ts';
 import { backendEntry } from '../../model/backend-entry.ts';
+import { CAPS, capText } from '../../model/limits.ts';
 import { InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { ParamSet } from '../../model/params.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
@@ -468,6 +469,9 @@ function describedInfo(text: string, fallback: BackendInfo): BackendInfo {
   }
   if (!d || typeof d !== 'object' || Array.isArray(d)) throw new ProtocolError(`${DESCRIBE_COMMAND} did not return a JSON object (got ${JSON.stringify(d)})`);
   // Checked field by field as a run records it: what is malformed is left out and named in the notes.
-  const { capabilities: _, ...info } = backendEntry(fallback.id, fallback.kind, { name: fallback.name, version: fallback.version, ...d, id: fallback.id }, { parameterSets: [], ops: [] });
+  const o = d as Record<string, unknown>;
+  // Its own id where it gives one (a run records the spec as written instead).
+  const id = typeof o['id'] === 'string' && o['id'] ? capText(o['id'], CAPS.name) : fallback.id;
+  const { capabilities: _, ...info } = backendEntry(id, fallback.kind, { name: fallback.name, version: fallback.version, ...o }, { parameterSets: [], ops: [] });
   return info;
 }
