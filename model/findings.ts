@@ -11,6 +11,10 @@ export type FindingKind =
   | 'uninitialised'
   | 'use-after-free'
   | 'heap-overflow'
+  /** Constant-time host: a conditional jump or move on a secret-derived value. */
+  | 'secret-branch'
+  /** Constant-time host: a secret-derived value used as a memory address (a table index). */
+  | 'secret-index'
   | 'abort'
   | 'other';
 

@@ -15,14 +15,16 @@ function tsxImport(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
-export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string } = {}): string[] {
-  const prefix = opts.command ?? [process.execPath, '--import', tsxImport(), CHILD_MAIN];
+export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string; nodeFlags?: string[] } = {}): string[] {
+  const prefix = opts.command ?? [process.execPath, ...(opts.nodeFlags ?? []), '--import', tsxImport(), CHILD_MAIN];
   return [...prefix, spec, ...(opts.liboqs ? ['--liboqs', opts.liboqs] : [])];
 }
 
 export interface ChildBackendOptions extends WrapperOptions {
   /** Replaces [node, --import, tsx, child-main.ts]; the spec is appended. */
   command?: string[];
+  /** Flags for the child's node (before --import). */
+  nodeFlags?: string[];
   liboqs?: string;
 }
 
