@@ -33,3 +33,10 @@ export interface Finding {
   message: string;
   frames: Frame[];
 }
+
+/** Findings of the constant-time host: a secret steered a branch or an address. */
+export const TIMING_KINDS: readonly FindingKind[] = ['secret-branch', 'secret-index'];
+
+export function isTimingKind(kind: string): boolean {
+  return (TIMING_KINDS as readonly string[]).includes(kind);
+}

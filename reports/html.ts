@@ -396,7 +396,7 @@ export function toHtml(results: Results, opts: HtmlOptions = {}): string {
   if (causes.length === 0) out.push('<p class="muted">No failing cases.</p>');
   else {
     const nFailing = causes.reduce((n, c) => n + c.cases.length, 0);
-    out.push(`<p>${nFailing} failing case(s), ${causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three native frames, or the one line of a Python/Node stack that crashed), their crash (signal and stderr headline) or their failure reason is the same.</p>`);
+    out.push(`<p>${nFailing} failing case(s), ${causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three native frames, or the one line of a Python/Node stack that crashed; for a timing finding, its code location), their crash (signal and stderr headline) or their failure reason is the same.</p>`);
     for (const c of causes) {
       const backends = [...new Set(c.cases.map((x) => x.backend))];
       const fams = [...new Set(c.cases.map((x) => x.family))];

@@ -13,7 +13,11 @@ export interface SuppressionEntry {
   reason: string;
 }
 
-/** The entries of one suppression file's text, each with the comment paragraph nearest above it. */
+/**
+ * The entries of one suppression file's text, each with the comment paragraph
+ * nearest above it (paragraphs are separated by a blank or an empty `#` line;
+ * entries in a row share the paragraph above the first).
+ */
 export function parseSuppressions(text: string, file: string): SuppressionEntry[] {
   const out: SuppressionEntry[] = [];
   let paragraph: string[] = [];
@@ -21,18 +25,17 @@ export function parseSuppressions(text: string, file: string): SuppressionEntry[
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
-    if (line.startsWith('#')) {
-      // A comment after a blank line starts a new paragraph.
+    const comment = line.startsWith('#') ? line.replace(/^#+\s?/, '').trim() : null;
+    if (comment) {
       if (!open) paragraph = [];
       open = true;
-      paragraph.push(line.replace(/^#+\s?/, ''));
+      paragraph.push(comment);
     } else if (line === '{') {
       const name = (lines[i + 1] ?? '').trim();
       const block = paragraph.join(' ').replace(/\s+/g, ' ').trim();
       const sentence = /^(.*?[.;])(\s|$)/.exec(block)?.[1] ?? block;
       out.push({ name, file, reason: sentence || '(no reason written above the entry)' });
       while (i < lines.length && lines[i]!.trim() !== '}') i++;
-      paragraph = [];
       open = false;
     } else {
       open = false;

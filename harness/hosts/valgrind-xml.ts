@@ -9,6 +9,7 @@
 // five predefined entities and numeric character references are decoded.
 
 import type { Finding, FindingKind, Frame } from '../../model/results.ts';
+import { isTimingKind } from '../../model/findings.ts';
 
 export interface XmlNode {
   name: string;
@@ -278,9 +279,11 @@ export function toFinding(e: VgError, context?: string, secretCall = false): Fin
     const top = st?.find((f) => !ALLOCATOR_FN.test(f.fn ?? '')) ?? st?.[0];
     parts.push(top ? `${a} at ${where(top)}` : a);
   });
-  if ((kind === 'secret-branch' || kind === 'secret-index') && !originIsSecretMark(e)) {
+  if (isTimingKind(kind) && !originIsSecretMark(e)) {
     parts.push('mixed with the secret inputs of the call (memcheck names one origin of several)');
   }
   if (context) parts.push(context);
-  return { tool: 'valgrind', kind, message: parts.join('; '), frames: (e.stacks[0] ?? []).slice(0, MAX_FRAMES).map(toFrame) };
+  // A timing finding keeps its whole stack: which object a generic encoder was packing (a key or a signature) is deep in it.
+  const depth = isTimingKind(kind) ? Infinity : MAX_FRAMES;
+  return { tool: 'valgrind', kind, message: parts.join('; '), frames: (e.stacks[0] ?? []).slice(0, depth).map(toFrame) };
 }
