@@ -4,8 +4,8 @@
 // secret-index; suppression files read with their reasons; timing causes
 // grouped by code location; then, under valgrind, the timing-leak matrix
 // (every seeded leak found and tied to its function at -O0 and -O2, the twins
-// silent), a process wrapper that links the shim, and the rust backend on a
-// few ACVP ML-KEM-768 cases.
+// silent), a process wrapper that links the shim, the rust backend on a few
+// ACVP ML-KEM-768 cases, and a json-abi library (marks inside its JSON text).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -399,6 +399,35 @@ describe.skipIf(!canRun || !existsSync(DEFAULT_RUST_LIBRARY))('--host ct on the 
         expect.stringMatching(/^suppressed \d+× ct-rust-mlkem-sample-A-from-rho \(ct-rust\.supp\): ρ and A are public/),
         expect.stringMatching(/^suppressed \d+× ct-rust-mlkem-dk-ek-modulus-check \(ct-rust\.supp\): /),
       ]));
+    },
+    600_000,
+  );
+});
+
+describe.skipIf(!canRun || !existsSync(DEFAULT_RUST_LIBRARY))('--host ct on a json-abi library', () => {
+  it(
+    'the secret field\'s hex is marked in the JSON the library parses; its findings are the library\'s, none is node\'s or koffi\'s',
+    async () => {
+      const b = await openCtBackend(parseSpec(`json-abi:${DEFAULT_RUST_LIBRARY}`));
+      try {
+        const kem = kemApi(b);
+        // Random keygen has no secret input: nothing is marked, nothing is reported.
+        const { ek, dk } = await kem.keygenRandom!('ML-KEM-768');
+        expect(await b.drainFindings()).toEqual([]);
+        const { c, k } = await kem.encaps('ML-KEM-768', ek, new Uint8Array(32).fill(7));
+        const found = await b.drainFindings();
+        expect(found.length).toBeGreaterThan(0);
+        for (const f of found) {
+          expect(f.kind, f.message).toMatch(/^secret-(branch|index)$/);
+          // The served side marked m itself (32 bytes); json-abi moved the mark to m's hex in the JSON text (64).
+          expect(f.message).toMatch(/with secret inputs m \(32 bytes\), m \(64 bytes\)/);
+          expect(f.frames.some((x) => x.obj?.endsWith('libpqc_native.so'))).toBe(true);
+          expect(f.frames[0]!.obj ?? '', f.frames[0]!.fn).not.toMatch(/\/node$|koffi\.node$/);
+        }
+        expect(hexOf(await kem.decaps('ML-KEM-768', dk, c))).toBe(hexOf(k));
+      } finally {
+        await b.close?.();
+      }
     },
     600_000,
   );

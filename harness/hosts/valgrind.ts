@@ -82,6 +82,11 @@ const BEGIN = /^pqc-vg-begin (\d+) (.*)$/;
 const END = /^pqc-vg-end (\d+) (\S+)/;
 const SECRET = /^pqc-ct-secret (\S+) (\d+)$/;
 
+/** Where an error happened: the call, and the secrets the constant-time host marked in it. */
+function duringCall(call: { seq: number; command: string }, secrets: readonly string[]): string {
+  return `during call #${call.seq} ${call.command}${secrets.length ? ` with secret inputs ${secrets.join(', ')}` : ''}`;
+}
+
 /**
  * Reads every `vg.*.xml` in a directory as the files grow, and sorts what it finds
  * into per-call findings and exit (leak) findings.
@@ -163,7 +168,7 @@ export class ValgrindCollector {
           const what = st.lastError.message.replace(/; (during call|between calls|in process) .*$/, '');
           this.pendingCalls.push({
             ...st.lastError,
-            message: `${what}; repeated ${repeats}× during call #${call.seq} ${call.command} (memcheck reports identical errors once; this is the most recent distinct one)`,
+            message: `${what}; repeated ${repeats}× ${duringCall(call, st.secrets)} (memcheck reports identical errors once; this is the most recent distinct one)`,
           });
         }
         st.countAtLastEnd = count;
@@ -188,7 +193,7 @@ export class ValgrindCollector {
       return;
     }
     const ctx = st.current
-      ? `during call #${st.current.seq} ${st.current.command}${st.secrets.length ? ` with secret inputs ${st.secrets.join(', ')}` : ''}`
+      ? duringCall(st.current, st.secrets)
       : st.last
         ? `between calls (after #${st.last.seq} ${st.last.command})`
         : `in process ${st.pid} before its first call (start-up)`;
