@@ -3,10 +3,10 @@
 // loaded once when the host sets PQC_CT_MARK, absent (null) otherwise.
 //
 // Marks land on the memory the library reads: koffi hands a Uint8Array's own
-// memory to a `const uint8_t *` parameter (no copy; measured with koffi 3.3.4:
-// two calls get the same pointer, and a write through koffi.view(pointer) shows
-// in the array, small on-heap arrays included), so marking the array marks the
-// library's input. A backend that copies an input with memcpy-like operations
+// memory to a `const uint8_t *` or `const char *` parameter (no copy; koffi
+// 3.3.4, checked by tests/ct.test.ts: two calls get the same pointer, and a
+// write through koffi.view(pointer) shows in the array, small on-heap arrays
+// included), so marking the array marks the library's input. A backend that copies an input with memcpy-like operations
 // (TypedArray set/slice) carries the mark along; one that re-encodes a secret
 // in JS (hex, JSON) must declassify it first and mark what it hands to C
 // instead (backends/json-abi.ts), or V8 itself would branch on the secret.

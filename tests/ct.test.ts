@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import koffi from 'koffi';
 import { ALL_OPS, kemApi, RejectedError, type Backend, type Op } from '../model/contract.ts';
 import { OP_INPUTS, secretArgs } from '../model/secrets.ts';
 import { groupCauses } from '../model/causes.ts';
@@ -57,6 +58,26 @@ describe('secret inputs per op (model/secrets.ts)', () => {
       { name: 'sk', value: 'sk' },
       { name: 'rnd', value: 'rnd' },
     ]);
+  });
+});
+
+// ---- where the marks land ---------------------------------------------------------
+
+describe('koffi hands C the Uint8Array\'s own memory (so a mark on the array is a mark on what C reads)', () => {
+  it('for const uint8_t * and const char *, small (on-heap) arrays included', () => {
+    const libc = koffi.load('libc.so.6');
+    for (const type of ['const uint8_t *', 'const char *']) {
+      const memchr = libc.func(`void *memchr(${type} s, int c, size_t n)`) as (s: Uint8Array, c: number, n: number) => unknown;
+      for (const size of [3, 32, 4000]) {
+        const a = Uint8Array.from({ length: size }, (_, i) => i % 200);
+        const p1 = memchr(a, 1, size);
+        const p2 = memchr(a, 1, size);
+        expect(koffi.address(p1), `${type} ${size}`).toBe(koffi.address(p2));
+        // A write through the pointer C got shows in the array: no copy in between.
+        new Uint8Array(koffi.view(p1, 1))[0] = 0xee;
+        expect(a[1], `${type} ${size}`).toBe(0xee);
+      }
+    }
   });
 });
 
