@@ -15,7 +15,6 @@
 // (which is checked against the table when the backend opens).
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { libraryIdentity } from './library.ts';
 import { secretMarks } from './secret-marks.ts';
@@ -35,11 +34,12 @@ import {
 } from '../model/contract.ts';
 import { DSA, DSA_PARAMS, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 import { env } from '../model/config.ts';
+import { packagePath } from '../model/package.ts';
 
 const OQS_SUCCESS = 0;
 
 /** Where native/liboqs/build.sh puts the library. */
-export const DEFAULT_LIBOQS_PATH = fileURLToPath(new URL('../build/liboqs/lib/liboqs.so', import.meta.url));
+export const DEFAULT_LIBOQS_PATH = packagePath('build/liboqs/lib/liboqs.so');
 
 export interface LiboqsOptions {
   /** Path to liboqs.so (CLI `--liboqs PATH`); else $PQC_LIBOQS; else the project's build. */
@@ -54,7 +54,7 @@ export function resolveLiboqsPath(opts: LiboqsOptions = {}): string {
       : [DEFAULT_LIBOQS_PATH, 'the project build'];
   if (!existsSync(path)) {
     throw new Error(
-      `liboqs not found at ${path} (from ${from}). Run \`npm run setup\` to build it ` +
+      `liboqs not found at ${path} (from ${from}). Run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout) to build it ` +
         `(native/liboqs/build.sh), or set PQC_LIBOQS=/path/to/liboqs.so (or pass --liboqs PATH).`,
     );
   }

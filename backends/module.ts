@@ -6,13 +6,21 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backend } from '../model/contract.ts';
 
-export async function openModuleBackend(path: string): Promise<Backend> {
+/** Loads a module by absolute path; a test runner passes its own (vitest loads TypeScript). */
+export type ModuleLoader = (absPath: string) => Promise<unknown>;
+
+const nodeImport: ModuleLoader = (abs) => import(pathToFileURL(abs).href);
+
+export async function openModuleBackend(path: string, load: ModuleLoader = nodeImport): Promise<Backend> {
   const abs = resolve(path);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    mod = (await load(abs)) as { default?: unknown };
   } catch (e) {
-    throw new Error(`module backend ${abs}: cannot load: ${(e as Error).message}`);
+    const err = e as NodeJS.ErrnoException;
+    // Node 20 has no TypeScript loader of its own; a checkout runs through tsx, the installed package does not.
+    const hint = err.code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (node cannot load TypeScript by itself: compile the module to JavaScript, or run pqc-harness through tsx: `npx tsx node_modules/pqc-harness/bin/pqc-harness.js ...`)' : '';
+    throw new Error(`module backend ${abs}: cannot load: ${err.message}${hint}`);
   }
   const exported = typeof mod.default === 'function' ? await (mod.default as () => unknown)() : mod.default;
   if (!isBackend(exported)) {

@@ -5,9 +5,8 @@
 //   - encapsulation-key check: does encapsulate() reject the key (its §7.2 modulus check)?
 //   - decapsulation-key check: does decapsulate() reject the key (its §7.3 hash check)?
 
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
@@ -22,6 +21,7 @@ import {
   type DsaApi,
   type KemApi,
 } from '../model/contract.ts';
+import { noblePackageDir } from './noble-package.ts';
 import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALGS, KEM, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 
 const kems = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 } as const;
@@ -65,8 +65,7 @@ function refuse<T>(f: () => T): T {
 
 /** The installed version, read from the package's own package.json (its exports map hides it). */
 function nobleVersion(): string {
-  const entry = createRequire(import.meta.url).resolve('@noble/post-quantum/ml-kem.js');
-  return (JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(noblePackageDir(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const kem: KemApi = {

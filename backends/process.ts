@@ -61,5 +61,5 @@ export async function openProcessBackend(cmd: string, opts: WrapperOptions = {})
   const fallback: BackendInfo = { id: `process:${cmd}`, name: cmd, version: 'unknown', kind: 'process' };
   // A Python wrapper that dies on a fatal signal then prints its stack: the call that crashed (harness/hosts/crash-stderr.ts, model/diagnoses.ts).
   const env = { PYTHONFAULTHANDLER: '1', ...opts.env };
-  return openWrapperBackend(new WrapperConnection(argv, { ...opts, env }), fallback);
+  return openWrapperBackend(WrapperConnection.spawn(argv, { ...opts, env }), fallback);
 }

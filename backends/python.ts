@@ -17,15 +17,15 @@
 // $PQC_RUST_LIB, else <repo>/target/release/libpqc_native.so (the bridge decides).
 
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BackendInfo } from '../model/contract.ts';
 import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from './modulewrapper/client.ts';
 import { env } from '../model/config.ts';
+import { packagePath } from '../model/package.ts';
 
 export const PYTHON_BRIDGES = {
-  python: fileURLToPath(new URL('./python/pqc_bridge.py', import.meta.url)),
-  'python-seedbug': fileURLToPath(new URL('./python/pqc_bridge_seedbug.py', import.meta.url)),
+  python: packagePath('backends/python/pqc_bridge.py'),
+  'python-seedbug': packagePath('backends/python/pqc_bridge_seedbug.py'),
 } as const;
 export type PythonVariant = keyof typeof PYTHON_BRIDGES;
 
@@ -68,7 +68,7 @@ export async function openPythonBackend(opts: PythonBackendOptions = {}): Promis
   const variant = opts.variant ?? 'python';
   const argv = pythonArgv({ variant, python: await realInterpreter(opts.python ?? env('PQC_PYTHON') ?? 'python3') });
   const childEnv = { ...(opts.library ? { PQC_RUST_LIB: opts.library } : {}), ...opts.env };
-  const conn = new WrapperConnection(argv, { ...opts, env: childEnv });
+  const conn = WrapperConnection.spawn(argv, { ...opts, env: childEnv });
   const fallback: BackendInfo = { id: variant, name: argv.join(' '), version: 'unknown', kind: 'python' };
   return openWrapperBackend(conn, fallback, (info) => ({
     ...info,

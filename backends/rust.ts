@@ -13,7 +13,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { libraryIdentity } from './library.ts';
 import { secretMarks } from './secret-marks.ts';
@@ -31,9 +30,10 @@ import {
 } from '../model/contract.ts';
 import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 import { env } from '../model/config.ts';
+import { packagePath } from '../model/package.ts';
 
-/** Where `cargo build --release -p pqc-native` (run by `npm run setup`) puts the library. */
-export const DEFAULT_RUST_LIBRARY = fileURLToPath(new URL('../target/release/libpqc_native.so', import.meta.url));
+/** Where `cargo build --release -p pqc-native` (run by `pqc-harness setup`) puts the library. */
+export const DEFAULT_RUST_LIBRARY = packagePath('target/release/libpqc_native.so');
 
 /** Status codes of pqc_native.h, by value. */
 export const PQC_STATUS = ['PQC_OK', 'PQC_ERR_LENGTH', 'PQC_ERR_INVALID_KEY', 'PQC_ERR_VERIFY', 'PQC_ERR_UNSUPPORTED', 'PQC_ERR_ARGUMENT', 'PQC_ERR_INTERNAL'] as const;
@@ -124,7 +124,7 @@ export function resolveRustLibrary(opts: { library?: string } = {}): string {
   const path = opts.library ?? env('PQC_RUST_LIB') ?? DEFAULT_RUST_LIBRARY;
   if (!existsSync(path)) {
     throw new Error(
-      `rust backend: ${path} not found. Run \`npm run setup\` (it builds native/ with ` +
+      `rust backend: ${path} not found. Run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout; it builds native/ with ` +
         '`cargo build --release --locked -p pqc-native`), or set PQC_RUST_LIB=/path/to/libpqc_native.so.',
     );
   }

@@ -1,8 +1,8 @@
 // Argument helpers shared by the commands: lists, validated numbers, the
 // output folder checked before any work, and the usage error (exit 2).
 
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseSpec, SpecError, type BackendSpec } from '../backends/registry.ts';
 import { isParamSet, type ParamSet } from '../model/params.ts';
@@ -15,8 +15,10 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>>;
+
 /** node:util parseArgs with its errors turned into usage errors. */
-export function parse<O extends Options>(args: string[], options: O, allowPositionals = false) {
+export function parse<O extends Options>(args: string[], options: O, allowPositionals = false): Parsed<O> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (e) {
@@ -77,18 +79,36 @@ export function parseShard(s: string | undefined): { index: number; count: numbe
 }
 
 /**
+ * mkdir -p, one level at a time: node's own recursive mkdir never returns for a
+ * path it cannot create under an existing folder (/proc/nope: ENOENT forever).
+ */
+function makeDirs(abs: string): void {
+  const missing: string[] = [];
+  for (let p = abs; !existsSync(p) && dirname(p) !== p; p = dirname(p)) missing.unshift(p);
+  for (const d of missing) mkdirSync(d);
+}
+
+/**
  * The output folder, created and proven writable before any case runs: a bad
  * --out must not cost a finished run its results.
  */
-export function writableDir(dir: string): string {
+export function writableDir(dir: string, option = 'out'): string {
   const abs = resolve(dir);
   const probe = `${abs}/.pqc-harness-probe-${process.pid}`;
   try {
-    mkdirSync(abs, { recursive: true });
+    makeDirs(abs);
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (e) {
-    throw new UsageError(`--out ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--${option} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  return abs;
+}
+
+/** An output file: its folder made and proven writable, the path itself not a folder; checked before any work. */
+export function writableFile(path: string, option: string): string {
+  const abs = resolve(path);
+  writableDir(dirname(abs), option);
+  if (statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--${option} ${path}: is a folder, expected a file name`);
   return abs;
 }

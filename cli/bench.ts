@@ -7,7 +7,7 @@ import { DEFAULT_BACKENDS } from '../backends/registry.ts';
 import { ALL_PARAMS } from '../model/params.ts';
 import { runBench, DEFAULT_MIN_TIME_MS, SKIPPABLE, type BenchOptions } from '../harness/bench/bench.ts';
 import { BENCH_OPS, parseOps, type BenchOp } from '../harness/bench/ops.ts';
-import { benchTable } from '../reports/bench.ts';
+import { benchTable } from '../reports/bench/console.ts';
 import { writeBench } from '../reports/write.ts';
 import { backendSpecs, intOption, list, paramList, parse, UsageError, writableDir } from './args.ts';
 

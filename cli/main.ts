@@ -1,4 +1,4 @@
-// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench`.
+// The user's door: `pqc-harness run|backends|vectors|report|selftest|bench|acvp|setup|fleet`.
 // One file per command in this folder; this one dispatches, prints the usage
 // and turns errors into exit codes.
 //
@@ -7,12 +7,16 @@
 // unknown backend, zero cases); 3 --strict and some case was skipped.
 
 import { harnessVersion } from '../harness/run-info.ts';
+import { ACVP_USAGE, cmdAcvp } from './acvp.ts';
+import { forTerminal } from '../model/text.ts';
 import { UsageError } from './args.ts';
 import { BACKENDS_USAGE, cmdBackends } from './backends.ts';
 import { BENCH_USAGE, cmdBench } from './bench.ts';
+import { cmdFleet, FLEET_USAGE } from './fleet.ts';
 import { cmdReport, REPORT_USAGE } from './report.ts';
 import { cmdRun, RUN_USAGE } from './run.ts';
 import { cmdSelftest, SELFTEST_USAGE } from './selftest.ts';
+import { cmdSetup, SETUP_USAGE } from './setup.ts';
 import { cmdVectors, VECTORS_USAGE } from './vectors.ts';
 
 const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FIPS 203) and ML-DSA (FIPS 204)
@@ -23,6 +27,9 @@ const USAGE = `pqc-harness: conformance and memory-safety harness for ML-KEM (FI
   ${REPORT_USAGE}
   ${SELFTEST_USAGE}
   ${BENCH_USAGE}
+  ${ACVP_USAGE}
+  ${SETUP_USAGE}
+  ${FLEET_USAGE.replace(/\n/g, '\n  ')}
 
   pqc-harness --version | --help       COMMAND --help shows that command's options
 
@@ -35,6 +42,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   report: cmdReport,
   selftest: cmdSelftest,
   bench: cmdBench,
+  acvp: cmdAcvp,
+  setup: cmdSetup,
+  fleet: cmdFleet,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -57,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const err = e as Error;
-    console.error(`pqc-harness: ${err?.message ?? String(e)}`);
+    // Messages can quote a backend (an open error with its stderr): printable only.
+    console.error(forTerminal(`pqc-harness: ${err?.message ?? String(e)}`));
     if (err instanceof UsageError) console.error(`\n${USAGE}`);
     return 2;
   }

@@ -7,9 +7,10 @@ import { summaryTable } from '../reports/console.ts';
 import { evaluateGate, readBaseline } from '../reports/gate.ts';
 import { mergeResults, readResults } from '../reports/merge.ts';
 import { writeReports } from '../reports/write.ts';
+import { forTerminal } from '../model/text.ts';
 import { parse, UsageError, writableDir } from './args.ts';
 
-export const REPORT_USAGE = 'pqc-harness report merge DIR... --out DIR [--baseline FILE] [--strict]';
+export const REPORT_USAGE = 'pqc-harness report merge DIR... --out DIR [--partial] [--baseline FILE] [--strict]';
 
 export async function cmdReport(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -18,12 +19,18 @@ export async function cmdReport(args: string[]): Promise<number> {
     return 0;
   }
   if (sub !== 'merge') throw new UsageError('report: expected merge');
-  const { values, positionals } = parse(rest, { out: { type: 'string' }, baseline: { type: 'string' }, strict: { type: 'boolean', default: false } }, true);
+  const { values, positionals } = parse(rest, { out: { type: 'string' }, partial: { type: 'boolean', default: false }, baseline: { type: 'string' }, strict: { type: 'boolean', default: false } }, true);
   if (!values.out || positionals.length === 0) throw new UsageError(REPORT_USAGE);
   const gateOpts = { strict: values.strict, baseline: values.baseline ? await readBaseline(values.baseline) : undefined };
   const out = writableDir(values.out);
-  const parts = await Promise.all(positionals.map((d) => readResults(resolve(d, 'results.json'))));
-  const merged = mergeResults(parts);
+  const parts = await Promise.all(
+    positionals.map(async (d) => {
+      const where = resolve(d, 'results.json');
+      return { where, results: await readResults(where) };
+    }),
+  );
+  const merged = mergeResults(parts, { partial: values.partial });
+  for (const w of merged.run.merged?.warnings ?? []) console.error(forTerminal(`pqc-harness report merge: WARNING: ${w}`));
   const files = await writeReports(merged, out, gateOpts);
   const gate = evaluateGate(merged, gateOpts);
   const known = new Set(gate.knownFailures);

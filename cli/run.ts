@@ -7,6 +7,7 @@ import { HOST_KINDS, isHostKind, type HostKind } from '../harness/hosts/index.ts
 import { runConformance } from '../harness/runner.ts';
 import { DEFAULT_SUITES, suiteDef } from '../harness/suites/index.ts';
 import { causesText } from '../reports/causes-text.ts';
+import { coverageText } from '../reports/coverage-text.ts';
 import { summaryTable } from '../reports/console.ts';
 import { baselineFrom, evaluateGate, readBaseline } from '../reports/gate.ts';
 import { writeReports } from '../reports/write.ts';
@@ -14,7 +15,7 @@ import { backendSpecs, intOption, paramList, parse, parseShard, suiteList, Usage
 
 export const RUN_USAGE = `pqc-harness run [--backend ${DEFAULT_BACKENDS.join(',')}] [--suite ${DEFAULT_SUITES.join(',')}] [--param ML-KEM-768,...]
                 [--host auto|${HOST_KINDS.join('|')}] [--out reports/out] [--shard i/n] [--long]
-                [--timeout-ms 30000] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE]`;
+                [--timeout-ms 30000] [--jobs CORES] [--liboqs PATH] [--baseline FILE] [--strict] [--write-baseline FILE] [--coverage]`;
 
 export async function cmdRun(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -26,10 +27,12 @@ export async function cmdRun(args: string[]): Promise<number> {
     shard: { type: 'string' },
     long: { type: 'boolean', default: false },
     'timeout-ms': { type: 'string' },
+    jobs: { type: 'string' },
     liboqs: { type: 'string' },
     baseline: { type: 'string' },
     strict: { type: 'boolean', default: false },
     'write-baseline': { type: 'string' },
+    coverage: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -43,6 +46,7 @@ export async function cmdRun(args: string[]): Promise<number> {
   const host = values.host!;
   if (host !== 'auto' && !isHostKind(host)) throw new UsageError(`unknown host '${host}'; known: auto, ${HOST_KINDS.join(', ')}`);
   const timeoutMs = intOption('timeout-ms', values['timeout-ms'], 1, 2 ** 31 - 1);
+  const jobs = intOption('jobs', values.jobs, 1, 256);
   const shard = parseShard(values.shard);
   const baseline = values.baseline ? await readBaseline(values.baseline) : undefined;
   const out = writableDir(values.out!);
@@ -55,7 +59,9 @@ export async function cmdRun(args: string[]): Promise<number> {
     shard,
     long: values.long,
     timeoutMs,
+    jobs,
     liboqs: values.liboqs,
+    coverage: values.coverage,
     argv: ['run', ...args],
     progress: (line) => process.stderr.write(`${line}\n`),
   });
@@ -66,6 +72,8 @@ export async function cmdRun(args: string[]): Promise<number> {
   console.log(summaryTable(results, (c) => known.has(c)));
   const causes = causesText(results);
   if (causes) console.log(`\n${causes}`);
+  const coverage = coverageText(results);
+  if (coverage) console.log(`\n${coverage}`);
   console.log(`\nwrote ${files.json}\n      ${files.junit}\n      ${files.html}`);
   if (values['write-baseline']) writeFileSync(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
   for (const line of gate.lines) console.log(line);

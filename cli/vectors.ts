@@ -18,8 +18,16 @@ export async function cmdVectors(args: string[]): Promise<number> {
   switch (sub) {
     case 'where': {
       for (const r of vectorRoots()) console.log(`root (${r.origin}): ${r.dir}`);
-      for (const e of manifest()) console.log(`${locate(e.file) ?? 'MISSING'.padEnd(8)}  ${e.file}`);
-      return 0;
+      let broken = 0;
+      for (const e of manifest()) {
+        try {
+          console.log(`${locate(e.file) ?? 'MISSING'.padEnd(8)}  ${e.file}`);
+        } catch (err) {
+          broken++;
+          console.log(`BROKEN    ${e.file}: ${(err as Error).message}`);
+        }
+      }
+      return broken ? 2 : 0;
     }
     case 'verify': {
       let bad = 0;

@@ -1,14 +1,15 @@
 // The environment block of results.json (`run`), shared by every command that
 // writes one, and the harness's own version.
 
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../model/package.ts';
 import type { RunInfo, SuiteInfo, VectorProvenance } from '../model/results.ts';
 import { manifestEntry } from '../vectors/manifest.ts';
 import { suiteDef } from './suites/index.ts';
 import { fipsOf } from './suites/suite.ts';
 
 export function harnessVersion(): string {
-  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 export function runInfo(fields: Pick<RunInfo, 'startedAt' | 'host' | 'vectors'> & Partial<Pick<RunInfo, 'argv' | 'shard' | 'suites'>>): RunInfo {

@@ -1,5 +1,5 @@
 // bench.json, schema `pqc-harness/bench@1`: what `pqc-harness bench` measured.
-// The console table and the HTML chart in reports/bench.ts are views of it.
+// The console table and the HTML chart in reports/bench/ are views of it.
 
 export const BENCH_SCHEMA = 'pqc-harness/bench@1';
 
@@ -36,7 +36,11 @@ export interface FfiOverhead {
   n: number;
 }
 
-/** The same op through the child host and in process, interleaved. ratio = childUs / inprocUs. */
+/**
+ * The same op through the child host and in process, interleaved. ratio =
+ * childUs / inprocUs, one call at a time (a round trip each); pipelinedRatio =
+ * childPipelinedUs / inprocUs with 32 calls in flight (how the runner drives a child).
+ */
 export interface HostOverhead {
   backend: string;
   parameterSet: string;
@@ -44,6 +48,8 @@ export interface HostOverhead {
   inprocUs: number;
   childUs: number;
   ratio: number;
+  childPipelinedUs?: number;
+  pipelinedRatio?: number;
   n: number;
 }
 
@@ -96,12 +102,35 @@ export interface ConformanceRun {
   cases: number;
   failing: number;
   wallMs: number;
+  /** `--jobs` of the run (instances per out-of-process backend), and the machine's cores. */
+  jobs?: number;
+  cores?: number;
+  /** The same run at --jobs 1. */
+  jobs1WallMs?: number;
+  /** Peak resident memory of the run, every process of it summed (sampled every 250 ms). */
+  peakRssMiB?: number;
+  /** The raw-op model of the executed cases, every backend summed (harness/bench/pricing.ts). */
+  rawOpMs?: number;
+  /** Executed cases the model could not price (counted at their own durationMs). */
+  unmodelled?: number;
+  /** (rawOpMs / cores) / wallMs: how close the run comes to keeping every core busy with crypto. */
+  scheduleEfficiency?: number;
   /**
    * Per backend and suite: cases, failing cases, and the sum of their
    * durationMs (backends run side by side, so these do not add up to wallMs;
    * they show which suite dominates).
    */
   bySuite?: { backend: string; suite: string; cases: number; failing: number; caseSumMs: number }[];
+}
+
+/** Two timed runs of the same cases that differ in one thing (host, jobs): ratio = otherMs / baseMs. */
+export interface RunComparison {
+  name: string;
+  /** What ran, and what differs. */
+  what: string;
+  baseMs: number;
+  otherMs: number;
+  ratio: number;
 }
 
 export interface BenchGoal {
@@ -147,6 +176,7 @@ export interface Bench {
   hostOverhead: HostOverhead[];
   harnessOverhead: HarnessOverhead[];
   conformanceRun?: ConformanceRun;
+  runComparisons?: RunComparison[];
   goals: BenchGoal[];
   /** What was asked for and not measured, and why. */
   skipped: { backend: string; parameterSet?: string; op?: string; what: string; reason: string }[];

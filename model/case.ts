@@ -46,12 +46,26 @@ export interface Case {
   /** Every contract operation `run` calls: a backend lacking one skips the case. */
   requires: readonly Op[];
   hashAlg?: HashAlg;
+  /**
+   * The vector's own labels for what the case probes (Wycheproof flags; the
+   * ACVP test type, function and reason): the bug-class table
+   * (model/bug-classes.ts) reads them when the case fails.
+   */
+  flags?: readonly string[];
+  /** The vector expects the input to be refused: recorded on the result, where a pass reads "refused as expected". */
+  expectsRejection?: boolean;
   /** Inputs shown in the report for a case that did not pass (hex); computed only then. */
   inputs?: () => Shown;
   /** Run once on one backend; throwing is `error` unless the error says otherwise. */
   run(backend: Backend): Promise<Outcome>;
   /** Per-case timeout override in ms (long procedures such as accumulated digests). */
   timeoutMs?: number;
+  /**
+   * How many times the case calls each of its required operations (default 1):
+   * an accumulated digest once per test, a property once per run. The runner
+   * starts the heaviest cases first; the benchmark prices a case's raw work by it.
+   */
+  repeats?: number;
 }
 
 export function caseId(parts: (string | number | undefined)[]): string {

@@ -5,7 +5,9 @@
 import type { DsaParam, HashAlg, KemParam, ParamSet } from './params.ts';
 import type { Finding } from './findings.ts';
 
-export type BackendKind = 'js' | 'cdylib' | 'liboqs' | 'json-abi' | 'process' | 'module' | 'python';
+/** What kind of implementation a backend is, as describe() reports it. */
+export const IMPLEMENTATION_KINDS = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'crucible', 'module', 'python'] as const;
+export type BackendKind = (typeof IMPLEMENTATION_KINDS)[number];
 
 export interface BackendInfo {
   /** The id used on the command line (`noble`, `rust`, `module:./x.ts`). */
@@ -17,7 +19,22 @@ export interface BackendInfo {
   library?: { path: string; sha256: string };
   /** Free-form facts a reader of the report should know (emulations, limits). */
   notes?: string[];
+  /** How the harness reads what the backend's declaration left open, decided by known-answer probes. */
+  dialect?: DialectDecision[];
 }
+
+/** One open question about a backend's interface, the reading kept, and the probes' evidence. */
+export interface DialectDecision {
+  /** What was open, e.g. `ML-DSA-44 sigGen: what \`message\` means`. */
+  question: string;
+  /** The reading kept; null when no reading matched (the affected cases are skipped with the evidence). */
+  decided: string | null;
+  /** One line per probe: which vector, which reading, what came back. */
+  evidence: string[];
+}
+
+/** Why the peer behind a backend was replaced, and how often (out-of-process hosts). */
+export type Respawns = Record<'refusal' | 'crash' | 'timeout' | 'protocol', number>;
 
 /**
  * Operation names, one per contract method. Capabilities and skip reasons speak
@@ -35,6 +52,13 @@ export interface Capabilities {
   ops: Op[];
   /** Pre-hash functions supported per parameter set; absent means all of HASH_ALGS. */
   preHash?: Partial<Record<DsaParam, HashAlg[]>>;
+  /**
+   * Operations the harness derives from a lower interface of the backend
+   * (backends/derived.ts), each with what that tests and leaves untested.
+   */
+  derived?: Partial<Record<Op, string>>;
+  /** Why an operation is not offered, where there is more to say than its absence (an undetermined dialect, with the evidence). */
+  notOffered?: Partial<Record<Op, string>>;
 }
 
 export interface KemKeyPair { ek: Uint8Array; dk: Uint8Array }
@@ -85,6 +109,8 @@ export interface Backend {
   dsa?: DsaApi;
   /** Release native handles, child processes. Idempotent. */
   close?(): Promise<void>;
+  /** Out-of-process hosts: peers started after the first, by cause (a refusal by exit costs a respawn too). */
+  stats?(): { respawns: Respawns };
   /**
    * Memory-checking hosts (valgrind, ASan) only: findings attributed to the calls
    * made since the previous drain. The runner drains after every case.
@@ -110,6 +136,16 @@ export interface Backend {
  */
 export class UnsupportedError extends Error {
   override name = 'UnsupportedError';
+}
+
+/**
+ * An UnsupportedError for one call whose arguments the transport cannot carry
+ * (a module wrapper's standard command has no way to say it); the same
+ * operation may work for other arguments, or be derived from a lower interface
+ * (backends/derived.ts).
+ */
+export class InexpressibleError extends UnsupportedError {
+  override name = 'InexpressibleError';
 }
 
 /**

@@ -23,6 +23,8 @@ export interface DsaSizes {
   readonly sig: number;
   /** Collision strength in bits (lambda); HashML-DSA's pre-hash should match it. */
   readonly lambda: 128 | 192 | 256;
+  /** Bytes of the hint encoding that ends a signature: ω + k (FIPS 204 Table 1, Alg. 20 HintBitPack). */
+  readonly hint: number;
   readonly category: 2 | 3 | 5;
 }
 
@@ -33,9 +35,9 @@ export const KEM: Readonly<Record<KemParam, KemSizes>> = {
 };
 
 export const DSA: Readonly<Record<DsaParam, DsaSizes>> = {
-  'ML-DSA-44': { kind: 'dsa', pk: 1312, sk: 2560, sig: 2420, lambda: 128, category: 2 },
-  'ML-DSA-65': { kind: 'dsa', pk: 1952, sk: 4032, sig: 3309, lambda: 192, category: 3 },
-  'ML-DSA-87': { kind: 'dsa', pk: 2592, sk: 4896, sig: 4627, lambda: 256, category: 5 },
+  'ML-DSA-44': { kind: 'dsa', pk: 1312, sk: 2560, sig: 2420, lambda: 128, hint: 80 + 4, category: 2 },
+  'ML-DSA-65': { kind: 'dsa', pk: 1952, sk: 4032, sig: 3309, lambda: 192, hint: 55 + 6, category: 3 },
+  'ML-DSA-87': { kind: 'dsa', pk: 2592, sk: 4896, sig: 4627, lambda: 256, hint: 75 + 8, category: 5 },
 };
 
 /** Fixed-size inputs shared by every set. */
@@ -57,21 +59,22 @@ export function isParamSet(p: string): p is ParamSet {
 
 /**
  * HashML-DSA pre-hash functions as ACVP names them, with output length in bytes
- * (SHAKE lengths per FIPS 204 §5.4) and the DER OID that goes into M'.
+ * (SHAKE lengths per FIPS 204 §5.4), the DER OID that goes into M', and the
+ * name node:crypto knows the hash by.
  */
 export const HASH_ALGS = {
-  'SHA2-224': { outLen: 28, oid: '0609608648016503040204' },
-  'SHA2-256': { outLen: 32, oid: '0609608648016503040201' },
-  'SHA2-384': { outLen: 48, oid: '0609608648016503040202' },
-  'SHA2-512': { outLen: 64, oid: '0609608648016503040203' },
-  'SHA2-512/224': { outLen: 28, oid: '0609608648016503040205' },
-  'SHA2-512/256': { outLen: 32, oid: '0609608648016503040206' },
-  'SHA3-224': { outLen: 28, oid: '0609608648016503040207' },
-  'SHA3-256': { outLen: 32, oid: '0609608648016503040208' },
-  'SHA3-384': { outLen: 48, oid: '0609608648016503040209' },
-  'SHA3-512': { outLen: 64, oid: '060960864801650304020A' },
-  'SHAKE-128': { outLen: 32, oid: '060960864801650304020B' },
-  'SHAKE-256': { outLen: 64, oid: '060960864801650304020C' },
+  'SHA2-224': { outLen: 28, oid: '0609608648016503040204', node: 'sha224' },
+  'SHA2-256': { outLen: 32, oid: '0609608648016503040201', node: 'sha256' },
+  'SHA2-384': { outLen: 48, oid: '0609608648016503040202', node: 'sha384' },
+  'SHA2-512': { outLen: 64, oid: '0609608648016503040203', node: 'sha512' },
+  'SHA2-512/224': { outLen: 28, oid: '0609608648016503040205', node: 'sha512-224' },
+  'SHA2-512/256': { outLen: 32, oid: '0609608648016503040206', node: 'sha512-256' },
+  'SHA3-224': { outLen: 28, oid: '0609608648016503040207', node: 'sha3-224' },
+  'SHA3-256': { outLen: 32, oid: '0609608648016503040208', node: 'sha3-256' },
+  'SHA3-384': { outLen: 48, oid: '0609608648016503040209', node: 'sha3-384' },
+  'SHA3-512': { outLen: 64, oid: '060960864801650304020A', node: 'sha3-512' },
+  'SHAKE-128': { outLen: 32, oid: '060960864801650304020B', node: 'shake128' },
+  'SHAKE-256': { outLen: 64, oid: '060960864801650304020C', node: 'shake256' },
 } as const;
 export type HashAlg = keyof typeof HASH_ALGS;
 export const HASH_ALG_NAMES = Object.keys(HASH_ALGS) as HashAlg[];

@@ -15,3 +15,26 @@ const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 export function sanitizeText(s: string): string {
   return s.replace(ANSI, '').replace(NOT_XML_CHAR, '\uFFFD');
 }
+
+/**
+ * What a terminal acts on rather than prints: CSI sequences (ESC [ or the 8-bit
+ * CSI), string commands up to BEL or ST (OSC: window titles, hyperlinks,
+ * clipboard writes; DCS, SOS, PM, APC), and any other ESC sequence.
+ */
+const TERMINAL_SEQUENCE = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?/g;
+/**
+ * Controls left after that: C0 other than tab and newline (a carriage return or
+ * backspace overwrites what was printed), DEL, C1, and the bidirectional
+ * overrides and isolates that reorder what the reader sees.
+ */
+const TERMINAL_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text as the console may print it: escape sequences and control characters
+ * removed, newlines and tabs kept. Everything a backend can influence (names,
+ * versions, notes, failure reasons, stderr) passes through this before it
+ * reaches a terminal.
+ */
+export function forTerminal(s: string): string {
+  return s.replace(TERMINAL_SEQUENCE, '').replace(TERMINAL_CONTROL, '');
+}

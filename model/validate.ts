@@ -5,6 +5,7 @@
 // it agrees with ajv on valid and invalid documents.
 
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package.ts';
 import { RESULTS_SCHEMA, summarize, type Results, type Summary } from './results.ts';
 
 type JsonSchema = {
@@ -25,7 +26,7 @@ let cached: JsonSchema | undefined;
 
 /** The parsed results.schema.json. */
 export function resultsJsonSchema(): JsonSchema {
-  cached ??= JSON.parse(readFileSync(new URL('./results.schema.json', import.meta.url), 'utf8')) as JsonSchema;
+  cached ??= JSON.parse(readFileSync(packagePath('model/results.schema.json'), 'utf8')) as JsonSchema;
   return cached;
 }
 

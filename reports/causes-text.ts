@@ -5,6 +5,7 @@ import type { CaseResult, Results } from '../model/results.ts';
 import { groupCauses } from '../model/causes.ts';
 import { where } from '../model/diagnoses.ts';
 import { isTimingKind } from '../model/findings.ts';
+import { forTerminal } from '../model/text.ts';
 
 /** Where a cause's cases come from: `python-seedbug: ML-KEM-768 kem.encaps 50, kem.decaps 20`. */
 function spread(cases: readonly CaseResult[]): string {
@@ -42,5 +43,6 @@ export function causesText(results: Results): string {
     if (c.answers) lines.push(`     Answers: ${c.answers.text}`);
   });
   if (causes.length > MAX_CAUSES_SHOWN) lines.push(`  … ${causes.length - MAX_CAUSES_SHOWN} more cause(s) in the report`);
-  return lines.join('\n');
+  // Titles quote failure reasons and stderr: nothing in them may drive the terminal.
+  return forTerminal(lines.join('\n'));
 }

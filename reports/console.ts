@@ -2,6 +2,13 @@
 
 import type { CaseResult, Results, Status } from '../model/results.ts';
 import { STATUSES } from '../model/results.ts';
+import { textTable } from './text.ts';
+import { forTerminal } from '../model/text.ts';
+
+/** A table cell: printable, on one line (ids and families come from results a backend or a merged file supplied). */
+function oneLine(s: string): string {
+  return forTerminal(s).replace(/[\n\t]/g, ' ');
+}
 
 /** `known` marks failures a baseline accepts: a row failing only those reads KNOWN. */
 export function summaryTable(results: Results, known: (c: CaseResult) => boolean = () => false): string {
@@ -17,13 +24,11 @@ export function summaryTable(results: Results, known: (c: CaseResult) => boolean
   const head = ['backend', 'suite', 'family', ...STATUSES, 'verdict'];
   const body = [...rows].map(([k, r]) => {
     const bad = r.fail + r.crash + r.timeout + r.error;
-    return [...k.split('\u0000'), ...STATUSES.map((s) => String(r[s])), unknownBad.get(k) ? 'FAIL' : bad ? 'KNOWN' : r.pass ? 'ok' : 'skipped'];
+    return [...k.split('\u0000').map(oneLine), ...STATUSES.map((s) => String(r[s])), unknownBad.get(k) ? 'FAIL' : bad ? 'KNOWN' : r.pass ? 'ok' : 'skipped'];
   });
   const s = results.summary;
   const anyUnknown = [...unknownBad.values()].some((n) => n > 0);
   const anyBad = s.fail + s.crash + s.timeout + s.error + s.findings > 0;
   body.push(['total', '', '', ...STATUSES.map((st) => String(s[st])), anyUnknown ? 'FAIL' : anyBad ? 'KNOWN' : 'ok']);
-  const width = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
-  return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(head, body, 3);
 }

@@ -1,16 +1,21 @@
 // The gate: turns a run into an exit code for CI, optionally against a baseline
 // of known failures. Exit codes (documented in reports/README.md):
 //   0  gate passes
-//   1  a failure (fail / crash / timeout / error / memory finding) not in the baseline
+//   1  a failure (fail / crash / timeout / error / memory finding) not in the baseline,
+//      or a partial merge (shards missing)
 //   2  usage or input error (the CLI's own; also: nothing was tested)
 //   3  strict mode and skips present (and nothing worse)
 
-import { readFile } from 'node:fs/promises';
-import { gateStatus, isGateFailure, STATUSES, type CaseResult, type GateStatus, type Results } from '../model/results.ts';
+import { gateStatus, isGateFailure, STATUSES, type CaseResult, type GateStatus, type MergeInfo, type Results } from '../model/results.ts';
+import { FileReadError, readRegularFile } from '../model/files.ts';
+import { capText } from '../model/limits.ts';
+import { forTerminal } from '../model/text.ts';
 
 export const BASELINE_SCHEMA = 'pqc-harness/baseline@1';
 
 const LIST_NEW = 10;
+/** A `new:` line shows the start of the reason; the report has all of it. */
+const REASON_SHOWN = 200;
 
 export const EXIT = { pass: 0, failures: 1, usage: 2, strictSkips: 3 } as const;
 
@@ -38,6 +43,8 @@ export interface GateOptions {
 export interface GateResult {
   exitCode: number;
   passed: boolean;
+  /** PASS, FAIL, FAIL (strict: skips), FAIL (partial merge) or NOT TESTED. */
+  verdict: string;
   /** Gate failures not in the baseline, or in it with a different status. */
   newFailures: CaseResult[];
   /** Gate failures the baseline lists with the same status. */
@@ -60,6 +67,23 @@ export function caseKey(backend: string, id: string): string {
 function label(key: string): string {
   const [backend, id] = JSON.parse(key) as [string, string];
   return `${backend}: ${id}`;
+}
+
+/** `partial: shards 1,3 of 4 (missing 2, 4)` for a partial merge; undefined for a whole one. */
+export function partialText(m: MergeInfo | undefined): string | undefined {
+  if (!m?.partial) return undefined;
+  const missing = m.partial.missing.length ? ` (missing ${m.partial.missing.join(', ')})` : '';
+  return m.shards ? `partial: shards ${m.shards.merged.join(',')} of ${m.shards.count}${missing}` : `partial: merged from a partial merge${missing}`;
+}
+
+/** What a merged document was made of, for the report: `3 parts; shards 1,2,3 of 3`. */
+export function mergedText(m: MergeInfo): string {
+  const out = [`${m.parts} part${m.parts === 1 ? '' : 's'}`];
+  const partial = partialText(m);
+  if (partial) out.push(partial);
+  else if (m.shards) out.push(`shards ${m.shards.merged.join(',')} of ${m.shards.count}`);
+  for (const w of m.warnings ?? []) out.push(`warning: ${w}`);
+  return out.join('; ');
 }
 
 export function evaluateGate(results: Results, opts: GateOptions = {}): GateResult {
@@ -110,15 +134,22 @@ export function evaluateGate(results: Results, opts: GateOptions = {}): GateResu
     exitCode = EXIT.strictSkips;
     lines.push(`strict: ${skips.length} skipped case(s)`);
   }
+  // Cases that never ran cannot pass: a partial merge fails the gate whatever its cases say.
+  const partial = partialText(results.run.merged);
+  if (partial) {
+    if (exitCode === EXIT.pass || exitCode === EXIT.strictSkips) exitCode = EXIT.failures;
+    lines.push(`${partial}: a partial merge cannot pass the gate`);
+  }
   for (const b of newExitFindings) lines.push(`backend ${b.id}: ${b.findings!.length} memory finding(s) at exit (${[...new Set(b.findings!.map((f) => f.kind))].join(', ')})`);
   if (knownFailures.length > 0) lines.push(`${knownFailures.length} known failure(s) from the baseline`);
   if (fixed.length > 0) lines.push(`${fixed.length} baseline failure(s) now pass: update the baseline`);
   if (missing.length > 0) lines.push(`${missing.length} baseline case(s) did not run`);
-  for (const c of newFailures.slice(0, LIST_NEW)) lines.push(`  new: ${c.backend}: ${c.id} (${gateStatus(c)}${c.reason ? `: ${c.reason.split('\n')[0]}` : ''})`);
+  for (const c of newFailures.slice(0, LIST_NEW)) lines.push(`  new: ${c.backend}: ${c.id} (${gateStatus(c)}${c.reason ? `: ${capText(c.reason.split('\n')[0]!, REASON_SHOWN)}` : ''})`);
   if (newFailures.length > LIST_NEW) lines.push(`  … and ${newFailures.length - LIST_NEW} more (see the report)`);
-  const verdict = exitCode === EXIT.pass ? 'PASS' : exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : exitCode === EXIT.usage ? 'NOT TESTED' : 'FAIL';
+  const verdict = exitCode === EXIT.pass ? 'PASS' : exitCode === EXIT.strictSkips ? 'FAIL (strict: skips)' : exitCode === EXIT.usage ? 'NOT TESTED' : partial ? 'FAIL (partial merge)' : 'FAIL';
   lines.unshift(`gate: ${verdict} (exit ${exitCode})`);
-  return { exitCode, passed: exitCode === EXIT.pass, newFailures, knownFailures, fixed, missing, skips, lines };
+  // Lines carry backend ids and failure reasons: printable as they are, whatever a backend wrote.
+  return { exitCode, passed: exitCode === EXIT.pass, verdict, newFailures, knownFailures, fixed, missing, skips, lines: lines.map(forTerminal) };
 }
 
 /** A baseline listing every gate failure of a run, sorted for stable diffs. */
@@ -155,9 +186,9 @@ export function parseBaseline(doc: unknown, where: string): Baseline {
 export async function readBaseline(path: string): Promise<Baseline> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readRegularFile(path).toString('utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read baseline: ${(e as Error).message}`);
+    throw new Error(`${path}: cannot read baseline: ${e instanceof FileReadError ? e.reason : (e as Error).message}`);
   }
   let doc: unknown;
   try {

@@ -4,18 +4,26 @@
 #   --asan   also build the AddressSanitizer build of native/ (target/asan/,
 #            about 2 minutes the first time) that `--host asan` loads. A run
 #            never builds it itself.
+#   --fleet  also build the fleet's module wrappers (`pqc-harness fleet build`:
+#            each fleet/*/build.sh, pinned and idempotent; about 12 minutes from
+#            scratch on 2 busy cores, 17 s when up to date). A missing toolchain
+#            is named and skipped, and fails the set-up in CI (CI set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 asan=0
+fleet=0
 for a in "$@"; do
   case "$a" in
     --asan) asan=1 ;;
-    *) echo "setup: unknown option $a (known: --asan)" >&2; exit 2 ;;
+    --fleet) fleet=1 ;;
+    *) echo "setup: unknown option $a (known: --asan, --fleet)" >&2; exit 2 ;;
   esac
 done
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# An installed package has no package-lock.json: its dependencies are the
+# installing project's business, not this script's.
+if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund
 fi
@@ -55,6 +63,26 @@ else
 fi
 # --- end rust cdylib -----------------------------------------------------------
 
+# --- Go's FIPS 140-3 module wrapper ---------------------------------------------
+# A real external implementation the tests drive through `process:` (Go's own
+# ACVP module wrapper, shipped with the toolchain): build/go-fips/fipstest.
+# Rebuilt when the Go version changes; about 30 s. Without Go the tests that
+# need it skip (and fail in CI).
+if command -v go >/dev/null 2>&1; then
+  gover="$(go version)"
+  if [ ! -x build/go-fips/fipstest ] || [ "$gover" != "$(cat build/go-fips/go-version 2>/dev/null)" ]; then
+    echo "setup: go-fips: go test -c crypto/internal/fips140test ($gover)" >&2
+    mkdir -p build/go-fips
+    go test -c -o build/go-fips/fipstest crypto/internal/fips140test
+    echo "$gover" > build/go-fips/go-version
+  else
+    echo "setup: go-fips: build/go-fips/fipstest is up to date" >&2
+  fi
+else
+  echo "setup: go-fips: go not found; the Go FIPS module wrapper tests will be skipped" >&2
+fi
+# --- end Go FIPS module wrapper ----------------------------------------------
+
 # --- memory-check helpers --------------------------------------------------------
 # build/shim/libvgmark.so (valgrind per-call markers), build/shim/libctmark.so
 # (secret marking for --host ct), the seeded-fault fixture
@@ -68,3 +96,10 @@ if [ "$asan" = 1 ]; then
   touch target/asan/x86_64-unknown-linux-gnu/release/libpqc_native.so
 fi
 # --- end memory-check helpers ------------------------------------------------
+
+# --- the fleet ------------------------------------------------------------------
+if [ "$fleet" = 1 ]; then
+  echo "setup: fleet: pqc-harness fleet build" >&2
+  node bin/pqc-harness.js fleet build
+fi
+# --- end the fleet ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { acvpSuite, buildAcvp } from '../harness/suites/acvp.ts';
-import { readProjection, readPromptWithExpected } from '../vectors/acvp.ts';
+import { acvpCases, acvpSuite } from '../harness/suites/acvp.ts';
+import { readPromptWithExpected, readVectorSet } from '../vectors/acvp.ts';
 import { VectorFormatError } from '../vectors/fields.ts';
+import { RejectedError, type DsaApi } from '../model/contract.ts';
 
 const F = 'test/ML-KEM-keyGen.json';
 
@@ -46,7 +47,7 @@ describe('ACVP suite over the official files', () => {
 });
 
 describe('bad vector input is an error naming file, tgId, tcId and field', () => {
-  const build = (doc: unknown) => buildAcvp.mlKemKeyGen(readProjection(doc, F));
+  const build = (doc: unknown) => acvpCases(readVectorSet(doc, F), F);
 
   it('accepts a well-formed document', () => {
     expect(build(kemKeyGenDoc(good))).toHaveLength(1);
@@ -102,5 +103,33 @@ describe('bad vector input is an error naming file, tgId, tcId and field', () =>
     const expected = { testGroups: [{ tgId: 1, tests: [{ tcId: 1, testPassed: 'yes' }, { tcId: 2, testPassed: true }] }] };
     const f = readPromptWithExpected(prompt, 'p.json', expected, 'e.json');
     expect(() => f.tests[0]!.test.bool('testPassed')).toThrow(`p.json tgId=1 tcId=1 field 'testPassed': expected true or false, got "yes"`);
+  });
+});
+
+describe('a verdict test (testPassed) reads a RejectedError as false', () => {
+  const sigVer = (testPassed: boolean) =>
+    acvpCases(
+      readPromptWithExpected(
+        { vsId: 1, algorithm: 'ML-DSA', mode: 'sigVer', revision: 'FIPS204', testGroups: [{ tgId: 1, parameterSet: 'ML-DSA-44', signatureInterface: 'external', preHash: 'pure', tests: [{ tcId: 1, pk: '00'.repeat(1312), message: '01', context: '', signature: 'aa' }] }] },
+        'p.json',
+        { testGroups: [{ tgId: 1, tests: [{ tcId: 1, testPassed }] }] },
+        'e.json',
+      ),
+      'p.json',
+    )[0]!;
+  const refusing = {
+    describe: () => ({ id: 'refusing', name: 'refusing', version: '0', kind: 'module' as const }),
+    capabilities: () => ({ parameterSets: ['ML-DSA-44' as const], ops: ['dsa.verify' as const] }),
+    dsa: {
+      verify: async () => {
+        throw new RejectedError('signature of 1 byte');
+      },
+    } as unknown as DsaApi,
+  };
+  it('expected false: a pass that says the backend rejected the input', async () => {
+    expect(await sigVer(false).run(refusing)).toEqual({ status: 'pass', note: 'the backend rejected the input (signature of 1 byte): testPassed false' });
+  });
+  it('expected true: a fail', async () => {
+    expect(await sigVer(true).run(refusing)).toMatchObject({ status: 'fail', reason: 'testPassed: rejected, expected accept' });
   });
 });

@@ -9,10 +9,15 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { iqr, measure, median, quantileSorted, sampleInterleaved, sampleUntil, summarize, timed } from '../harness/bench/measure.ts';
 import { BENCH_OPS, benchOpOf, opsFor, parseOps } from '../harness/bench/ops.ts';
 import { evaluateGoals, runBench } from '../harness/bench/bench.ts';
+import { pricer, rawWorkMs } from '../harness/bench/pricing.ts';
 import { cmdBench } from '../cli/bench.ts';
+import { main } from '../cli/main.ts';
 import { parseSpec } from '../backends/registry.ts';
 import { DEFAULT_SUITES } from '../harness/suites/index.ts';
-import { benchChartSvg, benchHtml, benchSection, benchTable, fmtUs } from '../reports/bench.ts';
+import { benchHtml, benchSection } from '../reports/bench/html.ts';
+import { benchTable } from '../reports/bench/console.ts';
+import { benchView } from '../reports/bench/view.ts';
+import { fmtUs } from '../reports/text.ts';
 import { BENCH_SCHEMA, isBench, type Bench } from '../model/bench.ts';
 import { writeBench } from '../reports/write.ts';
 
@@ -147,7 +152,8 @@ describe('a tiny bench on noble', () => {
     expect(bench.hostOverhead).toEqual([]);
     expect(bench.harnessOverhead).toEqual([]);
     expect(bench.conformanceRun).toBeUndefined();
-    expect(bench.goals.map((g) => g.met)).toEqual([null, null, null]);
+    expect(bench.goals.map((g) => g.met)).toEqual(bench.goals.map(() => null));
+    expect(bench.goals.length).toBe(7);
     expect(bench.run.machine.cpus).toBeGreaterThan(0);
     expect(bench.backends[0]?.id).toBe('noble');
   });
@@ -159,8 +165,8 @@ describe('a tiny bench on noble', () => {
     expect(html).toContain('<section class="pqcb" id="benchmarks">');
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).not.toMatch(/<script[^>]+src=|<link |https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    expect(benchSection(bench)).toContain('data-op="kem.decaps"');
-    expect(benchChartSvg(bench.results, 'no.such.op', ['noble'])).toBe('');
+    expect(benchSection(benchView(bench))).toContain('data-op="kem.decaps"');
+    expect(benchView(bench).charts.map((c) => c.op)).toEqual(['kem.decaps', 'dsa.verify']); // a chart per op measured, none other
 
     const out = await tmp();
     const files = await writeBench(bench, out);
@@ -171,7 +177,7 @@ describe('a tiny bench on noble', () => {
 
   it('escapes backend names in the HTML', () => {
     const evil: Bench = { ...bench, results: bench.results.map((r) => ({ ...r, backend: 'module:<img src=x onerror=alert(1)>' })) };
-    const html = benchSection(evil);
+    const html = benchSection(benchView(evil));
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img');
   });
@@ -185,21 +191,27 @@ describe('goals', () => {
       backends: [],
       results: [],
       ffiOverhead: [{ backend: 'rust', parameterSet: 'ML-KEM-768', op: 'kem.decaps', nativeUs: 100, ffiUs: 104, ratio: 1.04, n: 10 }],
-      hostOverhead: [],
+      hostOverhead: [{ backend: 'liboqs', parameterSet: 'ML-KEM-768', op: 'kem.decaps', inprocUs: 30, childUs: 300, ratio: 10, childPipelinedUs: 40, pipelinedRatio: 40 / 30, n: 10 }],
       harnessOverhead: [
         { backend: 'noble', host: 'inproc', suites: ['acvp'], cases: 1, executed: 1, skipped: 0, failing: 0, wallMs: 12, caseSumMs: 10, rawOpMs: 10, ratio: 1.2, caseRatio: 1.2, unmodelled: 0 },
         { backend: 'rust', host: 'inproc', suites: ['acvp'], cases: 1, executed: 1, skipped: 0, failing: 0, wallMs: 14, caseSumMs: 10, rawOpMs: 10, ratio: 1.4, caseRatio: 1.4, unmodelled: 0 },
       ],
-      conformanceRun: { backends: ['noble', 'rust', 'liboqs'], host: 'auto', suites: [...DEFAULT_SUITES], cases: 10, failing: 0, wallMs: 60_000 },
+      conformanceRun: { backends: ['noble', 'rust', 'liboqs'], host: 'auto', suites: [...DEFAULT_SUITES], cases: 10, failing: 0, wallMs: 60_000, jobs: 2, cores: 2, rawOpMs: 90_000, scheduleEfficiency: 0.75 },
+      runComparisons: [
+        { name: 'liboqs in a child host vs in process', what: '', baseMs: 10_000, otherMs: 12_000, ratio: 1.2 },
+        { name: 'noble on 2 worker threads vs 1', what: '', baseMs: 10_000, otherMs: 8_000, ratio: 0.8 },
+      ],
       goals: [],
       skipped: [],
     };
     const g = evaluateGoals(base, true);
-    expect(g.map((x) => x.met)).toEqual([true, false, true]);
-    expect(evaluateGoals(base, false)[2]?.met).toBeNull();
-    expect(evaluateGoals({ ...base, conformanceRun: { ...base.conformanceRun!, wallMs: 120_001 } })[2]?.met).toBe(false);
-    expect(evaluateGoals({ ...base, conformanceRun: { ...base.conformanceRun!, backends: ['noble'] } })[2]?.met).toBeNull();
-    expect(evaluateGoals({ ...base, ffiOverhead: [], harnessOverhead: [], conformanceRun: undefined })).toSatisfy((x: ReturnType<typeof evaluateGoals>) => x.every((y) => y.met === null));
+    // koffi, harness overhead, pipelined child, child run, jobs, schedule efficiency, default run.
+    expect(g.map((x) => x.met)).toEqual([true, false, true, true, false, false, true]);
+    const last = (b: Bench, all = true) => evaluateGoals(b, all).at(-1)?.met;
+    expect(last(base, false)).toBeNull();
+    expect(last({ ...base, conformanceRun: { ...base.conformanceRun!, wallMs: 100_001 } })).toBe(false);
+    expect(last({ ...base, conformanceRun: { ...base.conformanceRun!, backends: ['noble'] } })).toBeNull();
+    expect(evaluateGoals({ ...base, ffiOverhead: [], hostOverhead: [], harnessOverhead: [], conformanceRun: undefined, runComparisons: undefined })).toSatisfy((x: ReturnType<typeof evaluateGoals>) => x.every((y) => y.met === null));
   });
 
   it('formats microseconds with a sensible unit', () => {
@@ -213,15 +225,22 @@ describe('goals', () => {
 });
 
 describe('cmdBench', () => {
-  it('rejects bad flags with exit code 2', async () => {
+  it('rejects bad flags with exit code 2 and names what was wrong', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      expect(await cmdBench(['--backend', 'nosuch'])).toBe(2);
-      expect(await cmdBench(['--op', 'frobnicate'])).toBe(2);
-      expect(await cmdBench(['--param', 'ML-KEM-9'])).toBe(2);
-      expect(await cmdBench(['--min-time-ms', 'soon'])).toBe(2);
-      expect(await cmdBench(['--skip', 'everything'])).toBe(2);
-      expect(await cmdBench(['--no-such-flag'])).toBe(2);
+      const bad: [args: string[], message: RegExp][] = [
+        [['--backend', 'nosuch'], /unknown backend 'nosuch'/],
+        [['--op', 'frobnicate'], /unknown bench op 'frobnicate'/],
+        [['--param', 'ML-KEM-9'], /unknown parameter set 'ML-KEM-9'/],
+        [['--min-time-ms', 'soon'], /--min-time-ms expects .* got 'soon'/],
+        [['--skip', 'everything'], /--skip expects .* got 'everything'/],
+        [['--no-such-flag'], /--no-such-flag/],
+      ];
+      for (const [args, message] of bad) {
+        err.mockClear();
+        expect(await main(['bench', ...args]), args.join(' ')).toBe(2);
+        expect(String(err.mock.calls[0]?.[0])).toMatch(message);
+      }
     } finally {
       err.mockRestore();
     }
@@ -258,5 +277,24 @@ describe('cmdBench', () => {
     const html = await readFile(files.html, 'utf8');
     expect(html).toContain('id="benchmarks"');
     expect(html).toContain('<svg');
+  });
+});
+
+describe('the raw-op model (pricing.ts)', () => {
+  const results = [
+    { backend: 'x', parameterSet: 'ML-KEM-768', op: 'kem.keygen', opsPerSec: 0, medianUs: 100, iqrUs: 0, n: 1 },
+    { backend: 'x', parameterSet: 'ML-KEM-768', op: 'kem.encaps', opsPerSec: 0, medianUs: 120, iqrUs: 0, n: 1 },
+    { backend: 'x', parameterSet: 'ML-KEM-768', op: 'kem.decaps', opsPerSec: 0, medianUs: 150, iqrUs: 0, n: 1 },
+    { backend: 'x', parameterSet: 'ML-DSA-65', op: 'dsa.sign', opsPerSec: 0, medianUs: 900, iqrUs: 0, n: 1 },
+  ];
+  const price = pricer(results, new Map([['x\0ML-DSA-65', 1500]]));
+  const kase = { backend: 'x', parameterSet: 'ML-KEM-768', op: 'kem.decaps', status: 'pass', durationMs: 7 };
+  it('prices each required operation once per repeat, at its median', () => {
+    expect(rawWorkMs({ ...kase, requires: ['kem.keygen', 'kem.decaps'] }, price)).toEqual({ ms: 0.25, modelled: true });
+    expect(rawWorkMs({ ...kase, requires: ['kem.keygen', 'kem.encaps', 'kem.decaps'], repeats: 10_000 }, price)).toEqual({ ms: 3700, modelled: true });
+  });
+  it('prices signing at the sign model, and counts a case without a price at its own duration', () => {
+    expect(rawWorkMs({ ...kase, parameterSet: 'ML-DSA-65', op: 'dsa.sign', requires: ['dsa.sign'] }, price).ms).toBe(1.5);
+    expect(rawWorkMs({ ...kase, op: 'kem.checkEncapsKey', requires: ['kem.checkEncapsKey'] }, price)).toEqual({ ms: 7, modelled: false });
   });
 });

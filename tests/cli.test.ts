@@ -110,6 +110,21 @@ describe('usage and input errors exit 2 with a clear message', () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
   }, 60_000);
 
+  it('numbers that are not positive integers, and a spec without its value, are usage errors naming the option', async () => {
+    const bad = [
+      [['--timeout-ms', 'abc'], '--timeout-ms'],
+      [['--timeout-ms', '0'], '--timeout-ms'],
+      [['--timeout-ms=-5'], '--timeout-ms'],
+      [['--jobs', '1.5'], '--jobs'],
+      [['--backend', 'process:'], "backend 'process:' needs a value: process:CMD"],
+    ] as const;
+    const runs = await Promise.all(bad.map(([args]) => cli(['run', '--suite', 'acvp', '--param', 'ML-KEM-512', ...args])));
+    runs.forEach((r, i) => {
+      expect(r.code, bad[i]![0].join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toContain(bad[i]![1]);
+    });
+  }, 60_000);
+
   it('backends lists availability, versions and capabilities', async () => {
     const r = await cli(['backends', '--backend', 'noble,json-abi:/nonexistent/lib.so']);
     expect(r.code).toBe(0);

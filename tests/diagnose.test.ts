@@ -225,3 +225,37 @@ describe.skipIf(!hasValgrind || !existsSync(PY) || !existsSync(LIB))('the seed b
     expect(good.filter((x) => x.kind === 'Leak_DefinitelyLost' && x.stacks[0]!.some((fr) => /CString|pqc_native/.test(fr.fn ?? '')))).toEqual([]);
   });
 });
+
+describe('cause grouping of refusal messages', () => {
+  it('one kind of refusal is one cause, whatever lengths and numbers its message carries', () => {
+    // The 41 messages Go's FIPS wrapper gave for one refusal kind (length of a malformed ciphertext), made here with 41 lengths.
+    const lengths = [4, 1090, 1092, 1119, ...Array.from({ length: 37 }, (_, i) => 1200 + 7 * i)];
+    const stderr = (n: number) => `processing error: command "ML-KEM-768/decap" failed: mlkem: invalid ciphertext length: got length=${n}, want 1088\n`;
+    const cases = lengths.map((n, i) => kase(`wycheproof/mlkem_768/tc${i}`, 'go', { status: 'fail', reason: `backend rejected the input: ${stderr(n)}` }));
+    const causes = groupCauses(run([backend('go', { kind: 'process' })], cases));
+    expect(causes).toHaveLength(1);
+    expect(causes[0]!.cases).toHaveLength(41);
+    expect(causes[0]!.title).toContain('"ML-KEM-768/decap"');
+    // Another refusal kind, and the same kind on another parameter set, stay apart.
+    const other = groupCauses(run([backend('go', { kind: 'process' })], [
+      ...cases,
+      kase('x/1', 'go', { status: 'fail', reason: 'backend rejected the input: mlkem: invalid encapsulation key' }),
+      kase('x/2', 'go', { status: 'fail', reason: `backend rejected the input: ${stderr(5).replace('ML-KEM-768', 'ML-KEM-1024')}` }),
+    ]));
+    expect(other.map((c) => c.cases.length)).toEqual([41, 1, 1]);
+  });
+});
+
+describe('cause grouping of memory findings', () => {
+  it('where a finding happened (which call, how often memcheck repeated it) is not part of its cause', () => {
+    const what = "Invalid free() / delete / delete[] / realloc(); Address 0x4a3b2c0 is 32 bytes inside a block of size 2,321 alloc'd at PyBytes_FromStringAndSize (/usr/bin/python3.11)";
+    const finding = (suffix: string): Finding => ({ tool: 'valgrind', kind: 'invalid-free', message: `${what}${suffix}`, frames: [{ fn: 'free' }] });
+    const suffixes = ['', '; repeated 3× during call #12 ML-KEM-768/encap (memcheck reports identical errors once; this is the most recent distinct one)', '; during call #40 ML-KEM-768/decap', '; between calls #2 and #3'];
+    const cases = suffixes.map((s, i) => kase(`acvp/x/${i}`, 'py', { status: 'fail', findings: [finding(s)] }));
+    const causes = groupCauses(run([backend('py', { kind: 'python' })], cases));
+    expect(causes.map((c) => c.cases.length)).toEqual([4]);
+    // A different kind of fault stays apart.
+    const other = kase('acvp/x/9', 'py', { status: 'fail', findings: [{ ...finding(''), kind: 'invalid-read', message: 'Invalid read of size 8' }] });
+    expect(groupCauses(run([backend('py', { kind: 'python' })], [...cases, other])).map((c) => c.cases.length)).toEqual([4, 1]);
+  });
+});

@@ -24,6 +24,7 @@ describe('parameter table', () => {
     expect(DSA[ps].sk).toBe(32 + 32 + 64 + 32 * ((k + l) * etaBits + 13 * k));
     expect(DSA[ps].sig).toBe(lambda / 4 + 32 * l * (gamma1Bits + 1) + omega + k);
     expect(DSA[ps].lambda).toBe(lambda);
+    expect(DSA[ps].hint).toBe(omega + k);
   });
 
   it('pre-hash OIDs are the NIST hashAlgs arc and digest lengths match the names', () => {

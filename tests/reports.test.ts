@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize, type CaseResult, type Results } from '../model/results.ts';
 import { toJUnit } from '../reports/junit.ts';
-import { toHtml } from '../reports/html.ts';
+import { toHtml } from '../reports/html/page.ts';
 import { mergeResults, readResults } from '../reports/merge.ts';
 import { writeReports } from '../reports/write.ts';
 import { BASELINE_SCHEMA, baselineFrom, evaluateGate, parseBaseline, readBaseline, type Baseline } from '../reports/gate.ts';
@@ -206,43 +206,44 @@ describe('mergeResults', () => {
     r.run.finishedAt = end;
     return r;
   };
-  const a = shard(0, [kase({ id: 'a1' }), kase({ id: 'a2', status: 'fail', reason: 'x' })], '2026-11-29T10:00:00.000Z', '2026-11-29T10:05:00.000Z');
-  const b = shard(1, [kase({ id: 'b1' }), kase({ id: 'b2', status: 'skip', reason: 'y' })], '2026-11-29T09:59:00.000Z', '2026-11-29T10:04:00.000Z');
+  const a = shard(1, [kase({ id: 'a1' }), kase({ id: 'a2', status: 'fail', reason: 'x' })], '2026-11-29T10:00:00.000Z', '2026-11-29T10:05:00.000Z');
+  const b = shard(2, [kase({ id: 'b1' }), kase({ id: 'b2', status: 'skip', reason: 'y' })], '2026-11-29T09:59:00.000Z', '2026-11-29T10:04:00.000Z');
+  const part = (where: string, r: Results) => ({ where, results: r });
 
-  it('unions cases in shard order, dedups backends and vectors, spans the run, recomputes the summary', () => {
-    const m = mergeResults([b, a]);
+  it('unions cases in shard order, dedups backends and vectors, spans the run, records the shards, recomputes the summary', () => {
+    const m = mergeResults([part('b.json', b), part('a.json', a)]);
     expect(m.cases.map((c) => c.id)).toEqual(['a1', 'a2', 'b1', 'b2']);
     expect(m.backends.map((x) => x.id)).toEqual(['noble']);
     expect(m.run.vectors).toHaveLength(1);
     expect(m.run.startedAt).toBe('2026-11-29T09:59:00.000Z');
     expect(m.run.finishedAt).toBe('2026-11-29T10:05:00.000Z');
     expect(m.run.shard).toBeUndefined();
+    expect(m.run.merged).toEqual({ parts: 2, shards: { count: 2, merged: [1, 2] } });
     expect(m.summary).toEqual({ pass: 2, fail: 1, skip: 1, crash: 0, timeout: 0, error: 0, findings: 0 });
   });
 
-  it('drops identical duplicates and refuses conflicting ones', () => {
-    const again = structuredClone(a);
-    expect(mergeResults([a, again]).cases).toHaveLength(2);
-    const conflict = structuredClone(a);
-    conflict.cases[1]!.status = 'pass';
-    expect(() => mergeResults([a, conflict])).toThrow(/case "a2" on backend "noble" appears twice with different statuses \(fail vs pass\)/);
+  it('refuses a case in two parts, whether the copies agree or not', () => {
+    const one = (id: string, status: CaseResult['status']) => results([kase({ id, status, ...(status === 'fail' ? { reason: 'x' } : {}) })]);
+    expect(() => mergeResults([part('r1.json', one('a2', 'fail')), part('r2.json', one('a2', 'fail'))])).toThrow('merge: case "a2" on backend "noble" is in both r1.json and r2.json: the parts overlap');
+    expect(() => mergeResults([part('r1.json', one('a2', 'fail')), part('r2.json', one('a2', 'pass'))])).toThrow(/case "a2" on backend "noble" is in both r1.json and r2.json/);
   });
 
   it('keeps backends apart and refuses mismatched backend versions or vector files', () => {
+    const whole = results([kase({ id: 'n1' })]);
     const other = results([kase({ id: 'r1', backend: 'rust' })]);
-    expect(mergeResults([a, other]).backends.map((x) => x.id)).toEqual(['noble', 'rust']);
+    expect(mergeResults([part('n.json', whole), part('r.json', other)]).backends.map((x) => x.id)).toEqual(['noble', 'rust']);
     const v2 = structuredClone(b);
     v2.backends[0]!.version = '2.0.0';
-    expect(() => mergeResults([a, v2])).toThrow(/backend "noble" differs/);
+    expect(() => mergeResults([part('a.json', a), part('b.json', v2)])).toThrow(/backend "noble" differs/);
     const vec = structuredClone(b);
     vec.run.vectors[0]!.sha256 = 'cd'.repeat(32);
-    expect(() => mergeResults([a, vec])).toThrow(/vector file .* differs/);
+    expect(() => mergeResults([part('a.json', a), part('b.json', vec)])).toThrow(/vector file .* differs/);
     expect(() => mergeResults([])).toThrow(/no results/);
     const libA = structuredClone(a);
     const libB = structuredClone(b);
     libA.backends[0]!.library = { path: '/a/lib.so', sha256: '11'.repeat(32) };
     libB.backends[0]!.library = { path: '/b/lib.so', sha256: '22'.repeat(32) };
-    expect(mergeResults([libA, libB]).backends[0]!.notes?.[0]).toMatch(/different library files: \/a\/lib.so .* and \/b\/lib.so/);
+    expect(mergeResults([part('a.json', libA), part('b.json', libB)]).backends[0]!.notes?.[0]).toMatch(/different library files: \/a\/lib.so .* and \/b\/lib.so/);
   });
 
   it('readResults validates and names the file; writeReports round-trips', async () => {
@@ -390,5 +391,21 @@ describe('gate: findings at process exit', () => {
     const base = fromRun(r);
     expect(base.failures).toContainEqual({ backend: r.backends[0]!.id, id: EXIT_FINDINGS_ID, status: 'finding' });
     expect(gate(r, { baseline: base }).exitCode).toBe(0);
+  });
+});
+
+describe('foreign wrappers in the report', () => {
+  it('shows each backend’s respawns and dialect decisions with their evidence, and marks derived cases', () => {
+    const r = results([kase({ id: 'd/1', derived: 'derived: the harness formatted M′' }), kase({ id: 'd/2', derived: 'derived: the harness formatted M′' })]);
+    r.backends[0] = {
+      ...r.backends[0]!,
+      respawns: { refusal: 7, crash: 1, timeout: 0, protocol: 0 },
+      dialect: [{ question: 'sigGen: what `message` means', decided: null, evidence: ['sigGen read as external (ACVP tgId 1 tcId 1): refused (bad)'] }],
+    };
+    const html = toHtml(r);
+    expect(html).toContain('7 after a refusal by exit, 1 after a crash');
+    expect(html).toMatch(/sigGen: what `message` means: <strong>undetermined<\/strong>/);
+    expect(html).toContain('sigGen read as external (ACVP tgId 1 tcId 1): refused (bad)');
+    expect(html).toMatch(/<span class="chip s-known">derived<\/span> 2 case\(s\): derived: the harness formatted M′/);
   });
 });

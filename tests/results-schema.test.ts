@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SUITE_NAMES } from '../harness/suites/index.ts';
-import { ALL_OPS, type BackendKind } from '../model/contract.ts';
+import { SEVERITIES } from '../model/bug-classes.ts';
+import { ALL_OPS, IMPLEMENTATION_KINDS, type BackendKind } from '../model/contract.ts';
 import { ALL_PARAMS, HASH_ALG_NAMES } from '../model/params.ts';
-import { RESULTS_SCHEMA, STATUSES, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Frame, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
+import { RESULTS_SCHEMA, STATUSES, type BackendCoverage, type BackendEntry, type CaseResult, type CoverageCount, type CoverageFile, type Finding, type FindingKind, type Frame, type MergeInfo, type Results, type RunInfo, type Summary, type VectorProvenance } from '../model/results.ts';
 import { assertResults, validateResults } from '../model/validate.ts';
 import { mixedRun, results } from './report-fixtures.ts';
 
@@ -24,14 +25,18 @@ type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K
 
 const FINDING_KINDS = ['invalid-free', 'double-free', 'mismatched-free', 'leak', 'invalid-read', 'invalid-write', 'uninitialised', 'use-after-free', 'heap-overflow', 'secret-branch', 'secret-index', 'abort', 'other'] as const;
 const FINDING_TOOLS = ['valgrind', 'asan', 'glibc', 'signal'] as const;
-const BACKEND_KINDS = ['js', 'cdylib', 'liboqs', 'json-abi', 'process', 'module', 'python'] as const;
+
 
 const FIELDS = {
   root: { all: ['schema', 'run', 'backends', 'cases', 'summary'], required: ['schema', 'run', 'backends', 'cases', 'summary'] },
-  runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
-  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'capabilities', 'findings'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
+  runInfo: { all: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'shard', 'merged', 'suites', 'vectors'], required: ['startedAt', 'finishedAt', 'harnessVersion', 'node', 'platform', 'host', 'argv', 'vectors'] },
+  backendEntry: { all: ['id', 'name', 'version', 'kind', 'library', 'notes', 'dialect', 'capabilities', 'respawns', 'findings', 'coverage'], required: ['id', 'name', 'version', 'kind', 'capabilities'] },
+  backendCoverage: { all: ['tool', 'root', 'lines', 'branches', 'files'], required: ['tool', 'root', 'lines', 'branches', 'files'] },
+  coverageFile: { all: ['path', 'lines', 'branches', 'unreachedLines', 'unreachedBranches'], required: ['path', 'lines', 'branches', 'unreachedLines', 'unreachedBranches'] },
+  coverageCount: { all: ['covered', 'total'], required: ['covered', 'total'] },
+  mergeInfo: { all: ['parts', 'shards', 'partial', 'warnings'], required: ['parts'] },
   caseResult: {
-    all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
+    all: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'reason', 'note', 'derived', 'expectsRejection', 'bugClass', 'severity', 'inputs', 'expected', 'got', 'crash', 'durationMs', 'findings'],
     required: ['id', 'backend', 'suite', 'family', 'parameterSet', 'op', 'source', 'status', 'durationMs', 'findings'],
   },
   finding: { all: ['tool', 'kind', 'message', 'frames'], required: ['tool', 'kind', 'message', 'frames'] },
@@ -43,11 +48,13 @@ const FIELDS = {
 type Checks = [
   Equals<(typeof FINDING_KINDS)[number], FindingKind>,
   Equals<(typeof FINDING_TOOLS)[number], Finding['tool']>,
-  Equals<(typeof BACKEND_KINDS)[number], BackendKind>,
+  Equals<(typeof IMPLEMENTATION_KINDS)[number], BackendKind>,
   Equals<(typeof FIELDS.root.all)[number], keyof Results>,
   Equals<(typeof FIELDS.root.required)[number], RequiredKeys<Results>>,
   Equals<(typeof FIELDS.runInfo.all)[number], keyof RunInfo>,
   Equals<(typeof FIELDS.runInfo.required)[number], RequiredKeys<RunInfo>>,
+  Equals<(typeof FIELDS.mergeInfo.all)[number], keyof MergeInfo>,
+  Equals<(typeof FIELDS.mergeInfo.required)[number], RequiredKeys<MergeInfo>>,
   Equals<(typeof FIELDS.backendEntry.all)[number], keyof BackendEntry>,
   Equals<(typeof FIELDS.backendEntry.required)[number], RequiredKeys<BackendEntry>>,
   Equals<(typeof FIELDS.caseResult.all)[number], keyof CaseResult>,
@@ -57,18 +64,34 @@ type Checks = [
   Equals<(typeof FIELDS.frame.required)[number], RequiredKeys<Frame>>,
   Equals<(typeof FIELDS.vectorProvenance.all)[number], keyof VectorProvenance>,
   Equals<(typeof FIELDS.summary.all)[number], keyof Summary>,
+  Equals<(typeof FIELDS.backendCoverage.all)[number], keyof BackendCoverage>,
+  Equals<(typeof FIELDS.backendCoverage.required)[number], RequiredKeys<BackendCoverage>>,
+  Equals<(typeof FIELDS.coverageFile.all)[number], keyof CoverageFile>,
+  Equals<(typeof FIELDS.coverageFile.required)[number], RequiredKeys<CoverageFile>>,
+  Equals<(typeof FIELDS.coverageCount.all)[number], keyof CoverageCount>,
 ];
-const typeChecks: Checks = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+const typeChecks: Checks = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 /** A document using every optional field. */
 function fullDoc(): Results {
   const r = mixedRun();
   r.run.shard = { index: 1, count: 2 };
+  r.run.merged = { parts: 2, shards: { count: 3, merged: [1, 3] }, partial: { missing: [2] }, warnings: ['parts come from different harness versions'] };
   r.backends[0]!.library = { path: '/lib/libpqc.so', sha256: 'cd'.repeat(32) };
   r.backends[0]!.notes = ['emulates signMu'];
   r.backends[0]!.capabilities.preHash = { 'ML-DSA-65': ['SHA2-512', 'SHAKE-256'] };
+  r.backends[0]!.coverage = {
+    tool: 'v8',
+    root: '/impl',
+    lines: { covered: 9, total: 10 },
+    branches: { covered: 1, total: 2 },
+    files: [{ path: 'impl.js', lines: { covered: 9, total: 10 }, branches: { covered: 1, total: 2 }, unreachedLines: [7], unreachedBranches: [{ line: 6, column: 4 }] }],
+  };
   r.cases[0]!.inputs = { d: '00', n: 3, flag: true };
   r.cases[0]!.source = null;
+  r.cases[0]!.expectsRejection = true;
+  r.cases[1]!.bugClass = 'verify/z-norm';
+  r.cases[1]!.severity = 'high';
   return r;
 }
 
@@ -109,11 +132,14 @@ describe('results.schema.json', () => {
     expect(d.hashAlg.enum).toEqual([...HASH_ALG_NAMES]);
     expect(d.findingKind.enum).toEqual([...FINDING_KINDS]);
     expect(d.findingTool.enum).toEqual([...FINDING_TOOLS]);
-    expect(d.backendKind.enum).toEqual([...BACKEND_KINDS]);
+    expect(d.backendKind.enum).toEqual([...IMPLEMENTATION_KINDS]);
+    expect(d.severity.enum).toEqual([...SEVERITIES]);
   });
 
   const invalid: [string, (r: Results) => void][] = [
     ['wrong status', (r) => ((r.cases[0] as { status: string }).status = 'passed')],
+    ['unknown severity', (r) => ((r.cases[0] as { severity: string }).severity = 'severe')],
+    ['expectsRejection false (absent, not false, when the vector expects an answer)', (r) => ((r.cases[0] as { expectsRejection: boolean }).expectsRejection = false)],
     ['wrong schema string', (r) => ((r as { schema: string }).schema = 'pqc-harness/results@2')],
     ['missing case field', (r) => delete (r.cases[0] as Partial<CaseResult>).durationMs],
     ['missing findings', (r) => delete (r.cases[1] as Partial<CaseResult>).findings],
@@ -130,6 +156,8 @@ describe('results.schema.json', () => {
     ['finding of unknown kind', (r) => ((r.cases[5]!.findings[0] as { kind: string }).kind = 'oops')],
     ['capability op unknown', (r) => ((r.backends[0]!.capabilities.ops as string[]).push('kem.frobnicate'))],
     ['cases not an array', (r) => ((r as { cases: unknown }).cases = {})],
+    ['coverage line 0', (r) => (r.backends[0]!.coverage!.files[0]!.unreachedLines = [0])],
+    ['coverage of another tool', (r) => ((r.backends[0]!.coverage as { tool: string }).tool = 'istanbul')],
   ];
   it.each(invalid)('rejects a document with %s (ajv and validateResults agree)', (_name, mutate) => {
     const r = fullDoc();

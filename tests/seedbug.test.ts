@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { groupCauses } from '../model/causes.ts';
 import { causesText } from '../reports/causes-text.ts';
 import { runConformance } from '../harness/runner.ts';
-import { toHtml } from '../reports/html.ts';
+import { toHtml } from '../reports/html/page.ts';
 import type { CaseResult, Results } from '../model/results.ts';
 
 const LIB = fileURLToPath(new URL('../target/release/libpqc_native.so', import.meta.url));

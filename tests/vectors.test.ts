@@ -43,6 +43,8 @@ describe('locator and verification', () => {
     for (const e of manifest()) {
       const { content } = readVector(e.file);
       expect(sha256Hex(content), e.file).toBe(contentHash(e));
+      // The size `vectors fetch` caps a download at is the real one.
+      expect(content.length, e.file).toBe(e.bytes);
     }
   });
   it('looks in $PQC_VECTORS_DIR first', () => {

@@ -62,6 +62,8 @@ export class Fields {
   int(name: string): number {
     const v = this.raw(name);
     if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(name, `expected an integer, got ${JSON.stringify(v)}`);
+    // Beyond 2^53 JSON numbers are rounded: two ids would read as one.
+    if (!Number.isSafeInteger(v)) this.fail(name, `${v} is beyond 2^53 and cannot be read exactly; expected an integer from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`);
     return v;
   }
 

@@ -1,7 +1,7 @@
 // The manifest of upstream vector sources (vectors/manifest.json): facts only.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../model/package.ts';
 
 export interface ManifestEntry {
   /** Path relative to the vectors root. */
@@ -17,6 +17,8 @@ export interface ManifestEntry {
   gzip: boolean;
   /** SHA-256 of the decompressed content (gzipped files only). */
   contentSha256?: string;
+  /** Size of the content in bytes (decompressed, for a gzipped file): the most `vectors fetch` accepts. */
+  bytes: number;
   /** Where `vectors fetch` downloads it from (a mirror for the ACVP files); null for a derived excerpt. */
   fetch: { repo: string; commit: string; path: string; gzip: boolean } | null;
   fetchNote?: string;
@@ -32,7 +34,7 @@ let cached: ManifestEntry[] | undefined;
 
 export function manifest(): ManifestEntry[] {
   if (!cached) {
-    const path = fileURLToPath(new URL('./manifest.json', import.meta.url));
+    const path = packagePath('vectors/manifest.json');
     const m = JSON.parse(readFileSync(path, 'utf8')) as ManifestFile;
     if (m.schema !== 'pqc-harness/vector-manifest@1') throw new Error(`${path}: unexpected schema ${String(m.schema)}`);
     cached = m.files;

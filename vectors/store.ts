@@ -1,18 +1,18 @@
 // Finding and reading pinned vector files. Every file is checked against its
 // SHA-256 before a byte of it is used; a mismatch names the file and both hashes.
+// Also reading a JSON file the user names (an ACVP prompt or response): no pin.
 //
 // Roots, in order: $PQC_VECTORS_DIR, ../shared/vectors beside the checkout,
 // then the local cache that `pqc-harness vectors fetch` fills.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { contentHash, manifestEntry, type ManifestEntry } from './manifest.ts';
 import { env } from '../model/config.ts';
-
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { readRegularFile } from '../model/files.ts';
+import { PACKAGE_ROOT } from '../model/package.ts';
 
 export interface VectorRoot {
   dir: string;
@@ -20,14 +20,14 @@ export interface VectorRoot {
 }
 
 export function cacheDir(): string {
-  return env('PQC_VECTORS_CACHE') ?? join(REPO_ROOT, '.cache', 'vectors');
+  return env('PQC_VECTORS_CACHE') ?? join(PACKAGE_ROOT, '.cache', 'vectors');
 }
 
 export function vectorRoots(): VectorRoot[] {
   const roots: VectorRoot[] = [];
   const given = env('PQC_VECTORS_DIR');
   if (given) roots.push({ dir: resolve(given), origin: 'PQC_VECTORS_DIR' });
-  roots.push({ dir: resolve(REPO_ROOT, '..', 'shared', 'vectors'), origin: 'shared' });
+  roots.push({ dir: resolve(PACKAGE_ROOT, '..', 'shared', 'vectors'), origin: 'shared' });
   roots.push({ dir: cacheDir(), origin: 'cache' });
   return roots;
 }
@@ -49,9 +49,31 @@ function candidates(root: string, e: ManifestEntry): string[] {
   return e.gzip && e.file.endsWith('.gz') ? [p, p.slice(0, -3)] : [p];
 }
 
+/**
+ * Whether something is at `p`. A symbolic link that leads nowhere is an error
+ * naming it, not a missing file: falling back to another root's copy would
+ * test other vectors than the ones the user pointed at.
+ */
+function present(p: string): boolean {
+  let link: boolean;
+  try {
+    link = lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+  try {
+    statSync(p);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = link ? `a symbolic link to ${readlinkSync(p)} that cannot be followed (${code})` : `there but cannot be reached (${code})`;
+    throw new VectorMissingError(`${p}: ${what}; fix or remove it (the harness does not fall back to another copy)`);
+  }
+}
+
 export function locate(file: string): string | undefined {
   const e = manifestEntry(file);
-  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (existsSync(p)) return p;
+  for (const r of vectorRoots()) for (const p of candidates(r.dir, e)) if (present(p)) return p;
   return undefined;
 }
 
@@ -89,7 +111,7 @@ export function readVector(file: string): { path: string; content: Buffer } {
         .join(', ')}; run 'pqc-harness vectors fetch' or set PQC_VECTORS_DIR`,
     );
   }
-  const content = Buffer.from(verifiedContent(e, path, readFileSync(path)));
+  const content = Buffer.from(verifiedContent(e, path, readRegularFile(path)));
   const v = { path, content };
   contentCache.set(file, v);
   return v;
@@ -101,11 +123,38 @@ export function clearVectorCache(): void {
 }
 
 export function parseVectorJson(path: string, content: Buffer): unknown {
+  const text = content.toString('utf8');
   try {
-    return JSON.parse(content.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message}); the file may be truncated`);
+    throw new Error(`${path}: not valid JSON${lineColumn(text, (err as Error).message)} (${(err as Error).message}); the file may be truncated`);
   }
+}
+
+/** ` at line L column C` where V8's JSON.parse stopped (`at position N`, or the end of the input), or nothing. */
+function lineColumn(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  const at = m ? Number(m[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  if (at === undefined) return '';
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return ` at line ${line} column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/**
+ * A JSON file the user names (an ACVP prompt, response or expected results),
+ * not a pinned vector: plain or gzip, told by its first bytes, not its name.
+ */
+export function readJsonFile(path: string): unknown {
+  const raw = readRegularFile(path);
+  if (!isGzip(raw)) return parseVectorJson(path, raw);
+  let content: Buffer;
+  try {
+    content = gunzipSync(raw);
+  } catch (e) {
+    throw new Error(`${path}: starts like gzip but does not decompress (${(e as Error).message}); the file may be truncated`);
+  }
+  return parseVectorJson(path, content);
 }
 
 export function readVectorJson(file: string): unknown {

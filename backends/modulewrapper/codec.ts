@@ -51,14 +51,27 @@ function describeBytes(b: Uint8Array): string {
   return `bytes ${Buffer.from(b.subarray(0, 48)).toString('hex')}`;
 }
 
+function u32le(b: Uint8Array, at: number): number {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true);
+}
+
 /**
  * Streaming decoder: feed it chunks as they arrive (any split, many frames per
  * chunk); it returns every frame completed so far. After a ProtocolError the
  * stream is unusable (framing is lost) and every later push throws again.
+ *
+ * Chunks are kept as they came until a whole frame is in, then each byte is
+ * copied once, into the string it belongs to: reassembly is linear in the
+ * frame size however the pipe splits it (joining the buffer on every chunk made
+ * a 32 MiB frame take seconds and a 60 MiB one gigabytes).
  */
 export class FrameDecoder {
   private chunks: Uint8Array[] = [];
+  /** Index of the first chunk still holding unread bytes (shifting an array per chunk would be quadratic). */
+  private first = 0;
   private buffered = 0;
+  /** The frame at the front, once its head (count and lengths) is in. */
+  private head: { bytes: number; lens: number[]; total: number } | null = null;
   private failed: ProtocolError | null = null;
   private readonly limits: FrameLimits;
 
@@ -86,56 +99,81 @@ export class FrameDecoder {
     return frames;
   }
 
-  private flat(): Uint8Array {
-    if (this.chunks.length !== 1) {
-      const all = new Uint8Array(this.buffered);
-      let off = 0;
-      for (const c of this.chunks) {
-        all.set(c, off);
-        off += c.length;
-      }
-      this.chunks = [all];
-    }
-    return this.chunks[0] ?? new Uint8Array(0);
-  }
-
   private fail(msg: string): never {
     this.failed = new ProtocolError(msg);
     throw this.failed;
   }
 
-  private tryTake(): Uint8Array[] | null {
-    if (this.buffered < 4) return null;
-    const buf = this.flat();
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const n = dv.getUint32(0, true);
-    if (n > this.limits.maxStrings) {
-      this.fail(`module-wrapper frame declares ${n} strings (limit ${this.limits.maxStrings}); stream starts with ${describeBytes(buf)}`);
+  /** The first n buffered bytes (n is small: a frame head), copied only when they straddle chunks. */
+  private peek(n: number): Uint8Array {
+    const c0 = this.chunks[this.first]!;
+    if (c0.length >= n) return c0.subarray(0, n);
+    const out = new Uint8Array(n);
+    let off = 0;
+    for (let i = this.first; off < n; i++) {
+      const part = this.chunks[i]!.subarray(0, n - off);
+      out.set(part, off);
+      off += part.length;
     }
-    const head = 4 * (1 + n);
-    if (buf.length < head) return null;
-    let total = 0;
+    return out;
+  }
+
+  /** Removes the first n buffered bytes; `into` receives them (the one copy), or they are dropped. */
+  private consume(n: number, into?: Uint8Array): void {
+    let off = 0;
+    while (off < n) {
+      const c = this.chunks[this.first]!;
+      const k = Math.min(c.length, n - off);
+      into?.set(k === c.length ? c : c.subarray(0, k), off);
+      off += k;
+      if (k === c.length) this.first++;
+      else this.chunks[this.first] = c.subarray(k);
+    }
+    this.buffered -= n;
+    if (this.first === this.chunks.length) {
+      this.chunks = [];
+      this.first = 0;
+    } else if (this.first > 1024 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
+  }
+
+  /** The head of the frame at the front, checked against the limits; null until all of it is in. */
+  private readHead(): { bytes: number; lens: number[]; total: number } | null {
+    if (this.buffered < 4) return null;
+    const n = u32le(this.peek(4), 0);
+    if (n > this.limits.maxStrings) {
+      this.fail(`module-wrapper frame declares ${n} strings (limit ${this.limits.maxStrings}); stream starts with ${describeBytes(this.peek(Math.min(this.buffered, 80)))}`);
+    }
+    const bytes = 4 * (1 + n);
+    if (this.buffered < bytes) return null;
+    const h = this.peek(bytes);
+    let payload = 0;
     const lens: number[] = [];
     for (let i = 0; i < n; i++) {
-      const len = dv.getUint32(4 * (1 + i), true);
-      total += len;
-      if (total > this.limits.maxBytes) {
-        this.fail(`module-wrapper frame declares a ${len}-byte string (frame total over the ${this.limits.maxBytes}-byte limit); stream starts with ${describeBytes(buf)}`);
+      const len = u32le(h, 4 * (1 + i));
+      payload += len;
+      if (payload > this.limits.maxBytes) {
+        this.fail(`module-wrapper frame declares a ${len}-byte string (frame total over the ${this.limits.maxBytes}-byte limit); stream starts with ${describeBytes(this.peek(Math.min(this.buffered, 80)))}`);
       }
       lens.push(len);
     }
-    if (buf.length < head + total) return null;
-    const parts: Uint8Array[] = [];
-    let off = head;
-    for (const len of lens) {
-      // Copy: the caller may keep the strings while the buffer is reused.
-      parts.push(buf.slice(off, off + len));
-      off += len;
-    }
-    const rest = buf.subarray(off);
-    this.chunks = rest.length ? [rest] : [];
-    this.buffered = rest.length;
-    return parts;
+    return { bytes, lens, total: bytes + payload };
+  }
+
+  private tryTake(): Uint8Array[] | null {
+    this.head ??= this.readHead();
+    const head = this.head;
+    if (!head || this.buffered < head.total) return null;
+    this.head = null;
+    this.consume(head.bytes);
+    // Fresh arrays: the caller may keep the strings while later chunks arrive.
+    return head.lens.map((len) => {
+      const part = new Uint8Array(len);
+      this.consume(len, part);
+      return part;
+    });
   }
 }
 

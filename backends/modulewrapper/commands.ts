@@ -4,7 +4,7 @@
 // (client.ts). See PROTOCOL.md beside this file.
 
 import type { Backend, BackendInfo, Capabilities, Op } from '../../model/contract.ts';
-import { ALL_OPS, RejectedError, UnsupportedError } from '../../model/contract.ts';
+import { ALL_OPS, InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { DsaParam, HashAlg, KemParam, ParamSet } from '../../model/params.ts';
 import { DSA_PARAMS, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam, isParamSet } from '../../model/params.ts';
 import { secretArgs } from '../../model/secrets.ts';
@@ -17,6 +17,8 @@ export type Arg = Uint8Array | string;
 /** Extension entry's `algorithm` in getConfig, and the command namespace. */
 export const EXT_ALGORITHM = 'pqc-harness';
 export const DESCRIBE_COMMAND = 'pqc-harness/describe';
+/** acvptool's feature asking for `flush` commands (answers may wait until then). */
+export const BATCH_FEATURE = 'batch';
 /** First string of a three-string error response (see PROTOCOL.md). */
 export const ERROR_MARKER = 'pqc-harness/error';
 export type ErrorKind = 'rejected' | 'unsupported' | 'error';
@@ -31,7 +33,7 @@ export type DsaInterface = 'internal' | 'external';
 interface StdRoute {
   suffix: string;
   /** Contract args (after ps) → wire strings (after the command name). Throws UnsupportedError if inexpressible. */
-  toWire(a: Arg[]): Uint8Array[];
+  toWire(a: Arg[], peer: PeerConfig): Uint8Array[];
   /** Wire strings → contract args, or null when this request does not mean this op (server side). */
   fromWire(w: Uint8Array[], iface: DsaInterface | null): Arg[] | null;
   /** Whether the peer's getConfig says this op travels over this command (client side). */
@@ -71,11 +73,35 @@ function isZero(b: Uint8Array): boolean {
 function dsaMode(peer: PeerConfig, mode: 'sigGen' | 'sigVer', ps: ParamSet): DsaModeCaps | undefined {
   return (mode === 'sigGen' ? peer.sigGen : peer.sigVer).get(ps as DsaParam);
 }
-function onlyIface(m: DsaModeCaps | undefined, iface: DsaInterface): boolean {
+/**
+ * Whether the standard command's `message` means `iface` for this peer: the
+ * interface it declared alone, or, when it declared both, the reading a
+ * known-answer probe decided (peer.dialect; undecided = no standard route).
+ */
+function readsAs(peer: PeerConfig, mode: 'sigGen' | 'sigVer', m: DsaModeCaps | undefined, iface: DsaInterface): boolean {
   if (!m) return false;
+  const pure = iface === 'internal' || !m.preHash.length || m.preHash.includes('pure');
+  if (isAmbiguous(m)) return peer.dialect.message[mode] === iface && pure;
   // Undeclared interfaces: acvptool's original ML-DSA revision was external-less; assume internal.
   const ifs = m.interfaces.length ? m.interfaces : ['internal'];
-  return ifs.includes(iface) && ifs.length === 1 && (iface === 'internal' || !m.preHash.length || m.preHash.includes('pure'));
+  return ifs.includes(iface) && pure;
+}
+function isAmbiguous(m: DsaModeCaps): boolean {
+  return m.interfaces.includes('internal') && m.interfaces.includes('external');
+}
+/** An empty message for a peer that reads an empty string as "no message" (Go's wrapper) cannot be sent. */
+function messageWire(peer: PeerConfig, msg: Arg | undefined): Uint8Array {
+  const b = bytesArg(msg);
+  if (b.length === 0 && peer.dialect.emptyMessage === 'absent') {
+    throw new InexpressibleError('this wrapper reads an empty `message` as no message at all, so an empty message cannot be sent through its standard commands');
+  }
+  return b;
+}
+
+/** The randomizer as this peer expects a deterministic one (acvptool: 32 zero bytes; some wrappers: empty). */
+function rndWire(peer: PeerConfig, rnd: Arg | undefined): Uint8Array {
+  const b = bytesArg(rnd);
+  return peer.dialect.deterministicRnd === 'empty' && b.length === 32 && isZero(b) ? EMPTY : b;
 }
 /** acvptool sends 32 zero bytes for deterministic groups; a deterministic-only wrapper can do nothing else. */
 function rndOk(m: DsaModeCaps | undefined, rnd: Arg | undefined): boolean {
@@ -94,8 +120,10 @@ export const OP_WIRES: readonly OpWire[] = [
       suffix: 'keyGen',
       toWire: ([d, z]) => {
         const db = bytesArg(d), zb = bytesArg(z);
-        if (db.length !== 32 || zb.length !== 32) {
-          throw new UnsupportedError(`ML-KEM keyGen over the module-wrapper protocol carries one 64-byte seed d‖z; cannot express |d|=${db.length}, |z|=${zb.length}`);
+        // One seed d‖z travels: a seed of the wrong total length goes as it is (the wrapper must refuse it),
+        // but 64 bytes split other than 32/32 would be read as a different d and z.
+        if (db.length + zb.length === 64 && db.length !== 32) {
+          throw new InexpressibleError(`ML-KEM keyGen over the module-wrapper protocol carries one 64-byte seed d‖z; cannot express |d|=${db.length}, |z|=${zb.length}`);
         }
         return [concat(db, zb)];
       },
@@ -135,9 +163,9 @@ export const OP_WIRES: readonly OpWire[] = [
     op: 'dsa.signMu', family: 'dsa', method: 'signMu', args: ['bytes', 'bytes', 'bytes'], result: 'bytes', ext: 'sigGen/mu',
     std: {
       suffix: 'sigGen',
-      toWire: ([sk, mu, rnd]) => {
+      toWire: ([sk, mu, rnd], peer) => {
         if (bytesArg(mu).length === 0) throw new UnsupportedError('an empty mu cannot be told from "no mu" in the standard sigGen command');
-        return [bytesArg(sk), EMPTY, bytesArg(rnd), EMPTY, bytesArg(mu)];
+        return [bytesArg(sk), EMPTY, rndWire(peer, rnd), EMPTY, bytesArg(mu)];
       },
       fromWire: ([sk, msg, rnd, ctx, mu]) => (mu?.length ? [sk ?? EMPTY, mu, rnd ?? EMPTY] : (void msg, void ctx, null)),
       usable: (peer, ps, a) => { const m = dsaMode(peer, 'sigGen', ps); return !!m?.externalMu.includes(true) && rndOk(m, a[2]); },
@@ -147,22 +175,22 @@ export const OP_WIRES: readonly OpWire[] = [
     op: 'dsa.sign', family: 'dsa', method: 'sign', args: ['bytes', 'bytes', 'bytes', 'bytes'], result: 'bytes', ext: 'sigGen/external',
     std: {
       suffix: 'sigGen',
-      toWire: ([sk, msg, ctx, rnd]) => [bytesArg(sk), bytesArg(msg), bytesArg(rnd), bytesArg(ctx), EMPTY],
+      toWire: ([sk, msg, ctx, rnd], peer) => [bytesArg(sk), messageWire(peer, msg), rndWire(peer, rnd), bytesArg(ctx), EMPTY],
       fromWire: ([sk, msg, rnd, ctx], iface) => (iface === 'external' ? [sk ?? EMPTY, msg ?? EMPTY, ctx ?? EMPTY, rnd ?? EMPTY] : null),
-      usable: (peer, ps, a) => { const m = dsaMode(peer, 'sigGen', ps); return onlyIface(m, 'external') && rndOk(m, a[3]); },
+      usable: (peer, ps, a) => { const m = dsaMode(peer, 'sigGen', ps); return readsAs(peer, 'sigGen', m, 'external') && rndOk(m, a[3]); },
     },
   },
   {
     op: 'dsa.signInternal', family: 'dsa', method: 'signInternal', args: ['bytes', 'bytes', 'bytes'], result: 'bytes', ext: 'sigGen/internal',
     std: {
       suffix: 'sigGen',
-      toWire: ([sk, mp, rnd]) => [bytesArg(sk), bytesArg(mp), bytesArg(rnd), EMPTY, EMPTY],
+      toWire: ([sk, mp, rnd], peer) => [bytesArg(sk), bytesArg(mp), rndWire(peer, rnd), EMPTY, EMPTY],
       fromWire: ([sk, mp, rnd, ctx], iface) => {
         if (iface !== 'internal') return null;
         if (ctx?.length) throw new RejectedError('a context string was sent to an internal-interface sigGen');
         return [sk ?? EMPTY, mp ?? EMPTY, rnd ?? EMPTY];
       },
-      usable: (peer, ps, a) => { const m = dsaMode(peer, 'sigGen', ps); return onlyIface(m, 'internal') && rndOk(m, a[2]); },
+      usable: (peer, ps, a) => { const m = dsaMode(peer, 'sigGen', ps); return readsAs(peer, 'sigGen', m, 'internal') && rndOk(m, a[2]); },
     },
   },
   { op: 'dsa.signPreHash', family: 'dsa', method: 'signPreHash', args: ['bytes', 'bytes', 'text', 'bytes', 'bytes'], result: 'bytes', ext: 'sigGen/preHash' },
@@ -183,9 +211,9 @@ export const OP_WIRES: readonly OpWire[] = [
     op: 'dsa.verify', family: 'dsa', method: 'verify', args: ['bytes', 'bytes', 'bytes', 'bytes'], result: 'flag', ext: 'sigVer/external',
     std: {
       suffix: 'sigVer',
-      toWire: ([pk, msg, sig, ctx]) => [bytesArg(pk), bytesArg(msg), bytesArg(sig), bytesArg(ctx), EMPTY],
+      toWire: ([pk, msg, sig, ctx], peer) => [bytesArg(pk), messageWire(peer, msg), bytesArg(sig), bytesArg(ctx), EMPTY],
       fromWire: ([pk, msg, sig, ctx], iface) => (iface === 'external' ? [pk ?? EMPTY, msg ?? EMPTY, sig ?? EMPTY, ctx ?? EMPTY] : null),
-      usable: (peer, ps) => onlyIface(dsaMode(peer, 'sigVer', ps), 'external'),
+      usable: (peer, ps) => readsAs(peer, 'sigVer', dsaMode(peer, 'sigVer', ps), 'external'),
     },
   },
   {
@@ -198,7 +226,7 @@ export const OP_WIRES: readonly OpWire[] = [
         if (ctx?.length) throw new RejectedError('a context string was sent to an internal-interface sigVer');
         return [pk ?? EMPTY, mp ?? EMPTY, sig ?? EMPTY];
       },
-      usable: (peer, ps) => onlyIface(dsaMode(peer, 'sigVer', ps), 'internal'),
+      usable: (peer, ps) => readsAs(peer, 'sigVer', dsaMode(peer, 'sigVer', ps), 'internal'),
     },
   },
   { op: 'dsa.verifyPreHash', family: 'dsa', method: 'verifyPreHash', args: ['bytes', 'bytes', 'bytes', 'text', 'bytes'], result: 'flag', ext: 'sigVer/preHash' },
@@ -223,19 +251,58 @@ export function decodeExtArgs(w: OpWire, strings: Uint8Array[]): Arg[] {
   return strings.map((s, i) => (w.args[i] === 'text' ? textOf(s) : s));
 }
 
+/** A value a backend returned, described for an error message (never the value's own text unbounded). */
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return typeof v === 'object' ? `an object with keys ${Object.keys(v).slice(0, 5).join(', ') || '(none)'}` : `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Checks what a backend returned against the shape its operation promises.
+ * Every host uses this one check (the served side of the child and worker
+ * hosts, and the in-process host), so an answer is judged the same way
+ * wherever the backend runs: a verdict must be a boolean (`undefined` or the
+ * string "false" is not "reject"), bytes must be a Uint8Array.
+ */
+export function checkResult(w: OpWire, r: unknown): void {
+  const bad = (what: string): never => {
+    throw new TypeError(`${w.op} returned ${describeValue(r)}; ${what}`);
+  };
+  if (w.result === 'flag') {
+    if (typeof r !== 'boolean') bad('a verdict must be true or false');
+  } else if (w.result === 'bytes') {
+    if (!(r instanceof Uint8Array)) bad('expected a Uint8Array');
+  } else {
+    const o = r as Record<string, unknown> | null;
+    if (!o || typeof o !== 'object') bad(`expected { ${w.result.join(', ')} }`);
+    for (const k of w.result) if (!(o![k] instanceof Uint8Array)) bad(`expected ${k} as a Uint8Array, got ${describeValue(o![k])}`);
+  }
+}
+
 export function encodeResult(w: OpWire, r: unknown): Uint8Array[] {
+  checkResult(w, r);
   if (w.result === 'flag') return [new Uint8Array([r ? 1 : 0])];
   if (w.result === 'bytes') return [r as Uint8Array];
   const o = r as Record<string, Uint8Array>;
-  return [o[w.result[0]] ?? EMPTY, o[w.result[1]] ?? EMPTY];
+  return [o[w.result[0]]!, o[w.result[1]]!];
 }
-export function decodeResult(w: OpWire, command: string, s: Uint8Array[]): unknown {
+
+/** Why a response cannot be the answer to a request for `w` (string count, flag size), or null when it fits. */
+export function shapeProblem(w: OpWire, s: Uint8Array[]): string | null {
+  if (isErrorResponse(s)) return null;
   const want = Array.isArray(w.result) ? 2 : 1;
-  if (s.length !== want) throw new ProtocolError(`${command}: expected ${want} response strings, got ${s.length}`);
-  if (w.result === 'flag') {
-    if (s[0]!.length !== 1) throw new ProtocolError(`${command}: expected a one-byte flag, got ${s[0]!.length} bytes`);
-    return s[0]![0] !== 0;
-  }
+  if (s.length !== want) return `expected ${want} response string${want > 1 ? 's' : ''}, got ${s.length}`;
+  if (w.result === 'flag' && s[0]!.length !== 1) return `expected a one-byte flag, got ${s[0]!.length} bytes`;
+  return null;
+}
+
+export function decodeResult(w: OpWire, command: string, s: Uint8Array[]): unknown {
+  const problem = shapeProblem(w, s);
+  if (problem) throw new ProtocolError(`${command}: ${problem}`);
+  if (w.result === 'flag') return s[0]![0] !== 0;
   if (w.result === 'bytes') return s[0];
   return { [w.result[0]]: s[0], [w.result[1]]: s[1] };
 }
@@ -279,8 +346,30 @@ export interface DsaModeCaps {
   deterministic: boolean[];
 }
 
+/**
+ * How a peer reads what getConfig leaves open, decided by known-answer probes
+ * (harness/dialect.ts) and recorded with their evidence.
+ */
+export interface Dialect {
+  /**
+   * What `message` means in the standard sigGen / sigVer commands of a peer that
+   * declares both signature interfaces; absent or null: undetermined, so no
+   * standard route carries pure or internal signing.
+   */
+  message: { sigGen?: DsaInterface | null; sigVer?: DsaInterface | null };
+  /** How a deterministic signature's randomizer is sent: 32 zero bytes (acvptool's way) or an empty string. */
+  deterministicRnd: 'zeros' | 'empty';
+  /** Whether an empty external `message` reaches the implementation, or is read as "no message". */
+  emptyMessage: 'carried' | 'absent';
+}
+
 export interface PeerConfig {
   raw: unknown[];
+  dialect: Dialect;
+  /** The peer listed acvptool's `batch` feature: it may hold answers until `flush`. */
+  batch: boolean;
+  /** The peer lists the `pqc-harness` extension entry, so it speaks the harness's error frames. */
+  extension: boolean;
   kemKeyGen: Set<KemParam>;
   kemFunctions: Map<KemParam, Set<string>>;
   dsaKeyGen: Set<DsaParam>;
@@ -357,13 +446,19 @@ function paramSetsOf(o: Record<string, unknown>): string[] {
 
 export function parseConfig(raw: unknown): PeerConfig {
   if (!Array.isArray(raw)) throw new ProtocolError('getConfig did not return a JSON array');
-  const cfg: PeerConfig = { raw, kemKeyGen: new Set(), kemFunctions: new Map(), dsaKeyGen: new Set(), sigGen: new Map(), sigVer: new Map(), features: new Set() };
+  const cfg: PeerConfig = {
+    raw, dialect: { message: {}, deterministicRnd: 'zeros', emptyMessage: 'carried' }, batch: false, extension: false,
+    kemKeyGen: new Set(), kemFunctions: new Map(), dsaKeyGen: new Set(), sigGen: new Map(), sigVer: new Map(), features: new Set(),
+  };
   for (const item of raw) {
     if (!item || typeof item !== 'object') continue;
     const o = item as Record<string, unknown>;
     const alg = o['algorithm'];
     const mode = o['mode'];
-    if (alg === EXT_ALGORITHM) {
+    if (alg === 'acvptool') {
+      cfg.batch = strList(o['features']).includes(BATCH_FEATURE);
+    } else if (alg === EXT_ALGORITHM) {
+      cfg.extension = true;
       for (const f of strList(o['features'])) cfg.features.add(f);
       const ph = o['preHash'];
       if (ph && typeof ph === 'object') {
@@ -402,7 +497,7 @@ export function parseConfig(raw: unknown): PeerConfig {
 /** The command that carries `op` for `ps` to this peer, preferring extension commands; null if none. */
 export function routeFor(peer: PeerConfig, w: OpWire, ps: ParamSet, args: Arg[]): { command: string; wire: Uint8Array[] } | null {
   if (w.ext && peer.features.has(`${ps}/${w.ext}`)) return { command: `${ps}/${w.ext}`, wire: encodeArgs(w, args) };
-  if (w.std && w.std.usable(peer, ps, args)) return { command: `${ps}/${w.std.suffix}`, wire: w.std.toWire(args) };
+  if (w.std && w.std.usable(peer, ps, args)) return { command: `${ps}/${w.std.suffix}`, wire: w.std.toWire(args, peer) };
   return null;
 }
 

@@ -24,25 +24,29 @@ export interface ServeHooks {
 }
 
 /**
- * Read requests from `input`, answer each in order with `write`. Requests may
- * be pipelined; they are handled one at a time, in arrival order (the parent
+ * Answer each request of `requests` in order with `write`. Requests may be
+ * pipelined; they are handled one at a time, in arrival order (the parent
  * attributes a crash to the oldest unanswered request). Resolves when the
- * input ends and every response has been written; rejects on a framing error.
+ * requests end and every response has been written.
  */
-export function serveModuleWrapper(backend: Backend, input: AsyncIterable<Uint8Array>, write: (b: Uint8Array) => void, hooks: ServeHooks = {}): Promise<void> {
+export async function serveRequests(backend: Backend, requests: AsyncIterable<Uint8Array[]>, write: (parts: Uint8Array[]) => void, hooks: ServeHooks = {}): Promise<void> {
   const served = servedBackend(backend, hooks.marks);
-  const decoder = new FrameDecoder();
   let seq = 0;
-  return (async () => {
-    for await (const chunk of input) {
-      for (const frame of decoder.push(chunk)) {
-        const n = ++seq;
-        const command = hooks.before || hooks.after ? textOf(frame[0]) : '';
-        hooks.before?.(n, command);
-        const resp = await handleRequest(served, frame);
-        hooks.after?.(n, command);
-        if (resp) write(encodeFrame(resp));
-      }
-    }
-  })();
+  for await (const frame of requests) {
+    const n = ++seq;
+    const command = hooks.before || hooks.after ? textOf(frame[0]) : '';
+    hooks.before?.(n, command);
+    const resp = await handleRequest(served, frame);
+    hooks.after?.(n, command);
+    if (resp) write(resp);
+  }
+}
+
+/** serveRequests over a byte stream in the module-wrapper framing; rejects on a framing error. */
+export function serveModuleWrapper(backend: Backend, input: AsyncIterable<Uint8Array>, write: (b: Uint8Array) => void, hooks: ServeHooks = {}): Promise<void> {
+  const decoder = new FrameDecoder();
+  async function* frames(): AsyncIterable<Uint8Array[]> {
+    for await (const chunk of input) yield* decoder.push(chunk);
+  }
+  return serveRequests(backend, frames(), (parts) => write(encodeFrame(parts)), hooks);
 }

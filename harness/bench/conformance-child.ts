@@ -1,7 +1,7 @@
 // A fresh process for one timed in-process conformance run (harness overhead):
-//   node --import tsx harness/bench/conformance-child.ts '<json>' OUTFILE
-// json: { backend, suites, params?, liboqs? }. Writes OUTFILE:
-//   {wallMs, collectMs, cases: [{suite, op, requires, parameterSet, status, durationMs}]}
+//   node [--import tsx] harness/bench/conformance-child.{ts,js} '<json>' OUTFILE
+// json: { backend, suites, params?, liboqs?, host?, jobs? }. Writes OUTFILE:
+//   {wallMs, collectMs, cases: [{suite, op, requires, repeats, parameterSet, status, durationMs}]}
 // (a file, not stdout: native libraries may print to fd 1).
 // A fresh process because some backends cannot be opened twice in one process
 // (liboqs registers a koffi callback type by name), and because a conformance
@@ -10,6 +10,8 @@
 // not node's or tsx's start-up.
 
 import { collectCases, runConformance } from '../runner.ts';
+import type { HostKind } from '../hosts/index.ts';
+import { caseShapes } from './pricing.ts';
 import type { Suite } from '../../model/case.ts';
 import type { ParamSet } from '../../model/params.ts';
 
@@ -20,12 +22,15 @@ interface Req {
   suites: Suite[];
   params?: ParamSet[];
   liboqs?: string;
+  /** Default inproc: the harness's own cost around the raw op. */
+  host?: HostKind;
+  jobs?: number;
 }
 
 async function main(): Promise<void> {
   const req = JSON.parse(process.argv[2] ?? '{}') as Req;
   const t0 = process.hrtime.bigint();
-  const res = await runConformance({ backends: [req.backend], suites: req.suites, params: req.params, host: 'inproc', liboqs: req.liboqs });
+  const res = await runConformance({ backends: [req.backend], suites: req.suites, params: req.params, host: req.host ?? 'inproc', liboqs: req.liboqs, ...(req.jobs ? { jobs: req.jobs } : {}) });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   // Case collection alone (vector parsing, case construction), timed after the
   // run so the run itself starts cold; the vector store caches file contents,
@@ -33,12 +38,12 @@ async function main(): Promise<void> {
   const t1 = process.hrtime.bigint();
   const collected = collectCases({ suites: req.suites, params: req.params, backends: [req.backend] });
   const collectMs = Number(process.hrtime.bigint() - t1) / 1e6;
-  // Every contract op each case calls (`requires`), for the raw-op model.
-  const requires = new Map(collected.map((c) => [`${c.suite}\0${c.id}`, [...c.requires]]));
+  // Every contract op each case calls (`requires`, `repeats` times), for the raw-op model.
+  const shapes = caseShapes(collected);
   const cases = res.cases.map((c) => ({
     suite: c.suite,
     op: c.op,
-    requires: requires.get(`${c.suite}\0${c.id}`) ?? [c.op],
+    ...(shapes.get(`${c.suite}\0${c.id}`) ?? { requires: [c.op], repeats: 1 }),
     parameterSet: c.parameterSet,
     status: c.status,
     durationMs: c.durationMs,

@@ -89,6 +89,16 @@ export function timed(fn: () => unknown, batch = 1): Sampler {
   };
 }
 
+/** A sampler that starts `window` calls at once and reports the time per call (a pipelined transport's cost). */
+export function timedConcurrent(fn: () => unknown, window: number): Sampler {
+  const k = Math.max(1, Math.floor(window));
+  return async () => {
+    const s = nowNs();
+    await Promise.all(Array.from({ length: k }, () => fn()));
+    return Number(nowNs() - s) / 1000 / k;
+  };
+}
+
 /** As timed, for a synchronous call (no await between calls: the bare FFI call). */
 export function timedSync(fn: () => unknown, batch = 1): Sampler {
   const k = Math.max(1, Math.floor(batch));

@@ -1,21 +1,26 @@
 // Host overhead (child process vs in process) and harness overhead (a whole
 // conformance run vs the raw op time of its cases).
 
-import type { ConformanceRun, HarnessOverhead, HostOverhead, BenchResult } from '../../model/bench.ts';
+import type { ConformanceRun, HarnessOverhead, HostOverhead, BenchResult, RunComparison } from '../../model/bench.ts';
 import type { Backend } from '../../model/contract.ts';
 import type { BackendSpec } from '../../backends/registry.ts';
-import { openHosted, type HostOptions } from '../hosts/index.ts';
+import { openHosted, type HostKind, type HostOptions } from '../hosts/index.ts';
 import { isDsaParam, type DsaParam, type ParamSet } from '../../model/params.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Suite } from '../../model/case.ts';
 import { FAILING, type Status } from '../../model/results.ts';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { nowNs, round3, samplePair, summarize, timed, median } from './measure.ts';
-import { BENCH_CTX, BENCH_RND, BENCH_SEED, NotOfferedError, benchOpOf, opsFor, prepareOp, type BenchOp } from './ops.ts';
+import { nodeCommand, packagePath } from '../../model/package.ts';
+import { nowNs, round3, sampleInterleaved, summarize, timed, timedConcurrent, median } from './measure.ts';
+
+/** Calls in flight when the host overhead is measured pipelined (one child, the client's window). */
+const PIPELINE_WINDOW = 32;
+import { BENCH_CTX, BENCH_RND, BENCH_SEED, NotOfferedError, opsFor, prepareOp, type BenchOp } from './ops.ts';
+import { caseShapes, rawWorkMs, type Pricer } from './pricing.ts';
+import { collectCases } from '../runner.ts';
 
 export interface Skip {
   backend: string;
@@ -53,10 +58,15 @@ export async function measureHostOverhead(backendSpec: BackendSpec, inproc: Back
         try {
           const a = await prepareOp(inproc, ps, op);
           const b = await prepareOp(child, ps, op);
-          const { a: sa, b: sb } = await samplePair(timed(a), timed(b), { minTimeMs: opts.minTimeMs, rounds: opts.rounds, minSamples: 10 });
-          const si = summarize(sa);
-          const sc = summarize(sb);
-          rows.push({ backend: spec, parameterSet: ps, op, inprocUs: round3(si.median), childUs: round3(sc.median), ratio: round3(sc.median / si.median), n: Math.min(si.n, sc.n) });
+          // One call at a time (a round trip per call), and a window of calls in flight (the runner's way).
+          const [sa, sb, sp] = await sampleInterleaved([timed(a), timed(b), timedConcurrent(b, PIPELINE_WINDOW)], { minTimeMs: opts.minTimeMs, rounds: opts.rounds, minSamples: 10 });
+          const si = summarize(sa!);
+          const sc = summarize(sb!);
+          const pc = summarize(sp!);
+          rows.push({
+            backend: spec, parameterSet: ps, op, inprocUs: round3(si.median), childUs: round3(sc.median), ratio: round3(sc.median / si.median),
+            childPipelinedUs: round3(pc.median), pipelinedRatio: round3(pc.median / si.median), n: Math.min(si.n, sc.n),
+          });
         } catch (e) {
           if (!(e instanceof NotOfferedError)) throw e;
           skipped.push({ backend: spec, parameterSet: ps, op, what: 'host overhead', reason: e.message });
@@ -99,31 +109,28 @@ export async function signModelUs(backend: Backend, ps: DsaParam): Promise<numbe
 export interface HarnessOverheadOptions {
   suites: readonly Suite[];
   params?: readonly ParamSet[];
-  /** In-process medians of this bench run (results table). */
-  results: readonly BenchResult[];
   hostOptions?: HostOptions;
   progress?: (line: string) => void;
 }
 
-const CONFORMANCE_CHILD = fileURLToPath(new URL('./conformance-child.ts', import.meta.url));
-
 interface ChildCase {
   suite: string;
   op: string;
-  /** Every contract op the case calls (Case.requires). */
+  /** Every contract op the case calls (Case.requires), `repeats` times. */
   requires: string[];
+  repeats: number;
   parameterSet: string;
   status: Status;
   durationMs: number;
 }
 
 /** Runs conformance-child.ts in a fresh node process and returns its report. */
-export async function timedConformanceInChild(req: { backend: string; suites: readonly Suite[]; params?: readonly ParamSet[]; liboqs?: string }): Promise<{ wallMs: number; collectMs: number; cases: ChildCase[] }> {
+export async function timedConformanceInChild(req: { backend: string; suites: readonly Suite[]; params?: readonly ParamSet[]; liboqs?: string; host?: HostKind; jobs?: number }): Promise<{ wallMs: number; collectMs: number; cases: ChildCase[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'pqc-bench-conf-'));
   try {
     const outFile = join(dir, 'conformance.json');
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, CONFORMANCE_CHILD, JSON.stringify(req), outFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [node, ...argv] = nodeCommand('harness/bench/conformance-child.ts');
+    const child = spawn(node!, [...argv, JSON.stringify(req), outFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (err = (err + s).slice(-4000)));
     const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
@@ -146,20 +153,24 @@ export async function timedConformanceInChild(req: { backend: string; suites: re
  *    (reported as `unmodelled`);
  *  - caseSumMs: the runner's own per-case durationMs (op + the case's decoding
  *    and comparing), so wallMs / caseSumMs is the runner's share alone.
- * `backend` is the already open in-process instance, used for the sign model.
+ * `price` holds this bench's medians and sign model (pricing.ts).
  */
-export async function measureHarnessOverhead(spec: string, backend: Backend, opts: HarnessOverheadOptions): Promise<HarnessOverhead> {
-  const signUs = new Map<string, number>();
-  const dsaParams = [...new Set(opts.results.filter((r) => r.backend === spec && r.op === 'dsa.sign').map((r) => r.parameterSet))];
-  for (const ps of dsaParams) {
-    if (!isDsaParam(ps)) continue;
-    opts.progress?.(`bench: sign model ${spec} ${ps}`);
-    signUs.set(ps, await signModelUs(backend, ps));
+/** The sign model (signModelUs) of every open backend and set the bench measured signing for: (backend, set) → µs. */
+export async function signModels(open: ReadonlyMap<string, Backend>, results: readonly BenchResult[], progress?: (line: string) => void): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const r of results) {
+    const b = open.get(r.backend);
+    if (r.op !== 'dsa.sign' || !b || !isDsaParam(r.parameterSet)) continue;
+    progress?.(`bench: sign model ${r.backend} ${r.parameterSet}`);
+    out.set(`${r.backend}\0${r.parameterSet}`, await signModelUs(b, r.parameterSet));
   }
+  return out;
+}
+
+export async function measureHarnessOverhead(spec: string, price: Pricer, opts: HarnessOverheadOptions): Promise<HarnessOverhead> {
   opts.progress?.(`bench: conformance ${spec} (in process, fresh node, ${opts.suites.join(',')})`);
   const res = await timedConformanceInChild({ backend: spec, suites: opts.suites, ...(opts.params ? { params: opts.params } : {}), ...(opts.hostOptions?.liboqs ? { liboqs: opts.hostOptions.liboqs } : {}) });
   const wallMs = res.wallMs;
-  const medianOf = new Map(opts.results.filter((r) => r.backend === spec).map((r) => [`${r.parameterSet}\0${r.op}`, r.medianUs]));
   let caseSumMs = 0;
   let rawOpMs = 0;
   let executed = 0;
@@ -173,16 +184,8 @@ export async function measureHarnessOverhead(spec: string, backend: Backend, opt
       continue;
     }
     executed++;
-    // Each op the case requires, once, at its benchmarked price; a case none of
-    // whose ops has a price (the FIPS 203 key checks) counts at its durationMs.
-    let us: number | undefined;
-    for (const r of c.requires.length ? c.requires : [c.op]) {
-      const op = benchOpOf(r);
-      const p = op === 'dsa.sign' ? signUs.get(c.parameterSet) : op ? medianOf.get(`${c.parameterSet}\0${op}`) : undefined;
-      if (p !== undefined) us = (us ?? 0) + p;
-    }
-    const raw = us === undefined ? c.durationMs : us / 1000;
-    if (us === undefined) unmodelled++;
+    const { ms: raw, modelled } = rawWorkMs({ ...c, backend: spec }, price);
+    if (!modelled) unmodelled++;
     rawOpMs += raw;
     const key = `${c.suite}\0${c.op}`;
     let g = groups.get(key);
@@ -211,55 +214,129 @@ export async function measureHarnessOverhead(spec: string, backend: Backend, opt
   };
 }
 
-const CLI = fileURLToPath(new URL('../../bin/pqc-harness.js', import.meta.url));
+const CLI = packagePath('bin/pqc-harness.js');
+
+/** Resident memory of a process and all its descendants, in bytes (Linux /proc). */
+function treeRssBytes(root: number): number {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (!tree.has(pid) && tree.has(ppid)) tree.add(pid), (grew = true);
+  }
+  let bytes = 0;
+  for (const pid of tree) {
+    try {
+      bytes += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return bytes;
+}
+const PAGE_BYTES = 4096;
+
+/** One `pqc-harness run` in a fresh process: wall time from spawn to exit, peak memory of its process tree, its results. */
+async function timedRun(args: string[]): Promise<{ wallMs: number; peakRssMiB: number; cases: { id: string; backend: string; suite: string; parameterSet: string; op: string; status: Status; durationMs: number }[] }> {
+  const out = await mkdtemp(join(tmpdir(), 'pqc-bench-run-'));
+  try {
+    const t0 = nowNs();
+    const child = spawn(process.execPath, [CLI, ...args, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (x: string) => (err = (err + x).slice(-4000)));
+    let peak = 0;
+    const sample = setInterval(() => child.pid && (peak = Math.max(peak, treeRssBytes(child.pid))), 250);
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    clearInterval(sample);
+    const wallMs = Number(nowNs() - t0) / 1e6;
+    if (code !== 0 && code !== 1) throw new Error(`pqc-harness run exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`);
+    const res = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { cases: Awaited<ReturnType<typeof timedRun>>['cases'] };
+    return { wallMs, peakRssMiB: round3(peak / 2 ** 20), cases: res.cases };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
 
 /**
  * The default conformance run exactly as a user starts it: `node
  * bin/pqc-harness.js run --backend ... --out <tmp>` in a fresh process (host
- * auto: native backends in child hosts, side by side), timed from spawn to
- * exit, so start-up and report writing count. Its exit code is not judged
- * (1 = some case failed); the case count and failures come from results.json.
+ * auto, --jobs = cores), timed from spawn to exit, so start-up and report
+ * writing count; then again at --jobs 1. Its exit code is not judged (1 = some
+ * case failed); the cases come from results.json and are priced with this
+ * bench's medians (pricing.ts) for the schedule efficiency: (raw work / cores) / wall.
  */
 export async function measureConformanceRun(
   backends: readonly string[],
   suites: readonly Suite[],
   params: readonly ParamSet[] | undefined,
+  price: Pricer,
   hostOptions?: HostOptions,
   progress?: (line: string) => void,
 ): Promise<ConformanceRun> {
-  progress?.(`bench: default conformance run ${backends.join(',')} (pqc-harness run, host auto)`);
-  const out = await mkdtemp(join(tmpdir(), 'pqc-bench-run-'));
-  try {
-    const args = [CLI, 'run', '--backend', backends.join(','), '--suite', suites.join(','), '--out', out];
-    if (params) args.push('--param', params.join(','));
-    if (hostOptions?.liboqs) args.push('--liboqs', hostOptions.liboqs);
-    const t0 = nowNs();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err = (err + s).slice(-4000)));
-    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
-    const wallMs = Number(nowNs() - t0) / 1e6;
-    if (code !== 0 && code !== 1) throw new Error(`pqc-harness run exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`);
-    const res = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { cases: { backend: string; suite: string; status: Status; durationMs: number }[] };
-    const groups = new Map<string, NonNullable<ConformanceRun['bySuite']>[number]>();
-    for (const c of res.cases) {
-      const key = `${c.backend}\0${c.suite}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { backend: c.backend, suite: c.suite, cases: 0, failing: 0, caseSumMs: 0 }));
-      g.cases++;
-      if (FAILING.includes(c.status)) g.failing++;
-      g.caseSumMs += c.durationMs;
-    }
-    return {
-      backends: [...backends],
-      host: 'auto',
-      suites: [...suites],
-      cases: res.cases.length,
-      failing: res.cases.filter((c) => FAILING.includes(c.status)).length,
-      wallMs: round3(wallMs),
-      bySuite: [...groups.values()].map((g) => ({ ...g, caseSumMs: round3(g.caseSumMs) })),
-    };
-  } finally {
-    await rm(out, { recursive: true, force: true });
+  const cores = availableParallelism();
+  const args = ['run', '--backend', backends.join(','), '--suite', suites.join(','), ...(params ? ['--param', params.join(',')] : []), ...(hostOptions?.liboqs ? ['--liboqs', hostOptions.liboqs] : [])];
+  progress?.(`bench: default conformance run ${backends.join(',')} (pqc-harness run, host auto, --jobs ${cores})`);
+  const run = await timedRun([...args, '--jobs', String(cores)]);
+  progress?.(`bench: the same run at --jobs 1`);
+  const one = await timedRun([...args, '--jobs', '1']);
+  const shapes = caseShapes(collectCases({ suites, ...(params ? { params } : {}), backends }));
+  const groups = new Map<string, NonNullable<ConformanceRun['bySuite']>[number]>();
+  let rawOpMs = 0;
+  let unmodelled = 0;
+  for (const c of run.cases) {
+    const key = `${c.backend}\0${c.suite}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { backend: c.backend, suite: c.suite, cases: 0, failing: 0, caseSumMs: 0 }));
+    g.cases++;
+    if (FAILING.includes(c.status)) g.failing++;
+    g.caseSumMs += c.durationMs;
+    if (c.status === 'skip') continue;
+    const w = rawWorkMs({ ...c, ...shapes.get(`${c.suite}\0${c.id}`) }, price);
+    rawOpMs += w.ms;
+    if (!w.modelled) unmodelled++;
   }
+  return {
+    backends: [...backends],
+    host: 'auto',
+    suites: [...suites],
+    cases: run.cases.length,
+    failing: run.cases.filter((c) => FAILING.includes(c.status)).length,
+    wallMs: round3(run.wallMs),
+    jobs: cores,
+    cores,
+    jobs1WallMs: round3(one.wallMs),
+    peakRssMiB: run.peakRssMiB,
+    rawOpMs: round3(rawOpMs),
+    unmodelled,
+    scheduleEfficiency: round3(rawOpMs / cores / run.wallMs),
+    bySuite: [...groups.values()].map((g) => ({ ...g, caseSumMs: round3(g.caseSumMs) })),
+  };
+}
+
+/**
+ * The same cases twice in fresh processes (timed around runConformance), once
+ * on `base`'s host and jobs and once on `other`'s: the cost of a host, or the
+ * gain of more instances.
+ */
+export async function compareRuns(name: string, req: { backend: string; suites: readonly Suite[]; params: readonly ParamSet[]; liboqs?: string }, base: { host: HostKind; jobs: number }, other: { host: HostKind; jobs: number }, progress?: (line: string) => void): Promise<RunComparison> {
+  progress?.(`bench: ${name}`);
+  const a = await timedConformanceInChild({ ...req, ...base });
+  const b = await timedConformanceInChild({ ...req, ...other });
+  return {
+    name,
+    what: `${req.backend} ${req.suites.join('+')} ${req.params.join(',')}: host ${base.host} --jobs ${base.jobs} vs host ${other.host} --jobs ${other.jobs}`,
+    baseMs: round3(a.wallMs),
+    otherMs: round3(b.wallMs),
+    ratio: round3(b.wallMs / a.wallMs),
+  };
 }

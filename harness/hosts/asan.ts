@@ -13,7 +13,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Backend, DsaApi, KemApi } from '../../model/contract.ts';
 import { CrashError } from '../../model/errors.ts';
 import type { Finding, FindingKind, Frame } from '../../model/results.ts';
@@ -21,8 +20,8 @@ import { DEFAULT_CALL_TIMEOUT_MS } from '../../backends/modulewrapper/client.ts'
 import { openChildBackend } from './child.ts';
 import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
 import { env } from '../../model/config.ts';
+import { PACKAGE_ROOT, packagePath } from '../../model/package.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The exit code ASan uses for a report (ASAN_OPTIONS exitcode). */
 export const ASAN_EXIT_CODE = 86;
@@ -133,7 +132,7 @@ export function asanRuntime(): string {
   return p;
 }
 
-export const ASAN_TARGET_DIR = join(ROOT, 'target/asan');
+export const ASAN_TARGET_DIR = packagePath('target/asan');
 export const ASAN_RUST_LIB = join(ASAN_TARGET_DIR, 'x86_64-unknown-linux-gnu/release/libpqc_native.so');
 
 function newestUnder(dir: string): number {
@@ -148,19 +147,19 @@ function newestUnder(dir: string): number {
 export function asanRustLibStale(): boolean {
   if (!existsSync(ASAN_RUST_LIB)) return true;
   const lib = statSync(ASAN_RUST_LIB).mtimeMs;
-  const inputs = [join(ROOT, 'native/Cargo.toml'), join(ROOT, 'Cargo.toml'), join(ROOT, 'Cargo.lock')].filter(existsSync).map((p) => statSync(p).mtimeMs);
-  return Math.max(newestUnder(join(ROOT, 'native/src')), ...inputs) > lib;
+  const inputs = [packagePath('native/Cargo.toml'), packagePath('Cargo.toml'), packagePath('Cargo.lock')].filter(existsSync).map((p) => statSync(p).mtimeMs);
+  return Math.max(newestUnder(packagePath('native/src')), ...inputs) > lib;
 }
 
 /**
- * The ASan build of native/ (`pqc-harness setup --asan` or `npm run setup -- --asan`
+ * The ASan build of native/ (`pqc-harness setup --asan`, or `npm run setup -- --asan` in a checkout
  * builds it; a run never starts a compiler). PQC_RUST_ASAN_LIB names another one.
  */
 export function asanRustLib(): string {
   const given = env('PQC_RUST_ASAN_LIB');
   if (given) return given;
-  if (!existsSync(ASAN_RUST_LIB)) throw new Error(`asan host: the AddressSanitizer build of native/ is missing (${ASAN_RUST_LIB}): run \`npm run setup -- --asan\` (about 2 minutes)`);
-  if (asanRustLibStale()) throw new Error(`asan host: the AddressSanitizer build of native/ is older than its sources: run \`npm run setup -- --asan\` to rebuild it`);
+  if (!existsSync(ASAN_RUST_LIB)) throw new Error(`asan host: the AddressSanitizer build of native/ is missing (${ASAN_RUST_LIB}): run \`npx pqc-harness setup --asan\` (\`npm run setup -- --asan\` in a checkout; about 2 minutes)`);
+  if (asanRustLibStale()) throw new Error(`asan host: the AddressSanitizer build of native/ is older than its sources: run \`npx pqc-harness setup --asan\` (\`npm run setup -- --asan\` in a checkout) to rebuild it`);
   return ASAN_RUST_LIB;
 }
 
@@ -210,12 +209,17 @@ export async function openAsanBackend(spec: BackendSpec, opts: AsanHostOptions =
   const wrapper = { env: { PYTHONMALLOC: 'malloc', ...asanEnv(extra) }, timeoutMs: (opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) * ASAN_TIMEOUT_SCALE, startupTimeoutMs: 120_000 };
   // A wrapper program that is its own process gets the runtime preloaded itself.
   const inner = spec.kind.ownProcess ? await openOwnProcess(spec, wrapper) : await openChildBackend(spec.text, wrapper);
-  const info = inner.describe();
   const instrumented = extra['PQC_RUST_LIB'] ?? extra['PQC_FAULT_LIB'];
   const notes = [
     `AddressSanitizer: gcc's runtime preloaded, ASAN_OPTIONS=${ASAN_OPTIONS}`,
-    instrumented ? `instrumented library: ${instrumented.replace(ROOT, '')}` : 'library not built with ASan: only bad frees are caught (overflows need an instrumented build)',
+    instrumented ? `instrumented library: ${instrumented.replace(`${PACKAGE_ROOT}/`, '')}` : 'library not built with ASan: only bad frees are caught (overflows need an instrumented build)',
   ];
   const hosted = attachCrashFindings(inner);
-  return { ...hosted, describe: () => ({ ...info, notes: [...(info.notes ?? []), ...notes] }) };
+  return {
+    ...hosted,
+    describe: () => {
+      const info = inner.describe();
+      return { ...info, notes: [...(info.notes ?? []), ...notes] };
+    },
+  };
 }

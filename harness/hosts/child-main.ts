@@ -1,4 +1,4 @@
-// The child host: `node --import tsx harness/hosts/child-main.ts <backend-spec> [--liboqs PATH]`.
+// The child host: `node [--import tsx] harness/hosts/child-main.{ts,js} <backend-spec> [--liboqs PATH]`.
 // Loads one backend and serves it over the module-wrapper protocol on fd 0/1.
 // stdout carries frames only: everything else that would print there goes to stderr.
 

@@ -1,27 +1,20 @@
-// The child host: the harness's own module wrapper (node + tsx + child-main.ts
+// The child host: the harness's own module wrapper (node + child-main, compiled or through tsx,
 // serving one registry backend), driven through the module-wrapper client, so a
 // crash or a hang of a native backend costs one call, not the run.
 
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendInfo } from '../../model/contract.ts';
+import { nodeCommand } from '../../model/package.ts';
 import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from '../../backends/modulewrapper/client.ts';
 
-
-export const CHILD_MAIN = fileURLToPath(new URL('./child-main.ts', import.meta.url));
-
-/** `--import` target for tsx, resolved from this file so the child works from any cwd. */
-function tsxImport(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
-
 export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string; nodeFlags?: string[] } = {}): string[] {
-  const prefix = opts.command ?? [process.execPath, ...(opts.nodeFlags ?? []), '--import', tsxImport(), CHILD_MAIN];
+  const node = nodeCommand('harness/hosts/child-main.ts');
+  // Flags for the child's node go right after the node binary.
+  const prefix = opts.command ?? [node[0]!, ...(opts.nodeFlags ?? []), ...node.slice(1)];
   return [...prefix, spec, ...(opts.liboqs ? ['--liboqs', opts.liboqs] : [])];
 }
 
 export interface ChildBackendOptions extends WrapperOptions {
-  /** Replaces [node, --import, tsx, child-main.ts]; the spec is appended. */
+  /** Replaces node + child-main (nodeCommand); the spec is appended. */
   command?: string[];
   /** Flags for the child's node (before --import). */
   nodeFlags?: string[];
@@ -29,7 +22,7 @@ export interface ChildBackendOptions extends WrapperOptions {
 }
 
 export async function openChildBackend(spec: string, opts: ChildBackendOptions = {}): Promise<WrapperBackend> {
-  const conn = new WrapperConnection(childArgv(spec, opts), opts);
+  const conn = WrapperConnection.spawn(childArgv(spec, opts), opts);
   const fallback: BackendInfo = { id: spec, name: spec, version: 'unknown', kind: 'process' };
   return openWrapperBackend(conn, fallback, (info) => ({
     ...info,

@@ -10,19 +10,18 @@ import { mkdtempSync, readdirSync, rmSync, openSync, readSync, closeSync, fstatS
 import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../model/contract.ts';
 import type { Finding } from '../../model/results.ts';
-import { DEFAULT_CALL_TIMEOUT_MS, type WrapperBackend } from '../../backends/modulewrapper/client.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, type ProcessBackend } from '../../backends/modulewrapper/client.ts';
 import { openChildBackend, type ChildBackendOptions } from './child.ts';
 import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
 import { env } from '../../model/config.ts';
+import { PACKAGE_ROOT, packagePath } from '../../model/package.ts';
 import { ValgrindXmlParser, isLeak, toFinding, toFrame, type VgRecord } from './valgrind-xml.ts';
 import { readSuppressions, suppressedNotes } from './suppressions.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const VGMARK_LIB = join(ROOT, 'build/shim/libvgmark.so');
-export const SUPPRESSION_DIR = join(ROOT, 'native/valgrind');
+export const VGMARK_LIB = packagePath('build/shim/libvgmark.so');
+export const SUPPRESSION_DIR = packagePath('native/valgrind');
 /** Suppression files always passed (each entry documents why it is noise). */
 export const DEFAULT_SUPPRESSIONS = ['node.supp', 'koffi.supp', 'python.supp'].map((f) => join(SUPPRESSION_DIR, f));
 
@@ -244,7 +243,7 @@ export interface ValgrindBackend extends Backend {
 }
 
 export function valgrindAvailable(): string | null {
-  if (!existsSync(VGMARK_LIB)) return `${VGMARK_LIB} is missing: run \`npm run setup\` (it builds native/shim/vgmark.c)`;
+  if (!existsSync(VGMARK_LIB)) return `${VGMARK_LIB} is missing: run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout; it builds native/shim/vgmark.c)`;
   return null;
 }
 
@@ -255,11 +254,12 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
   const collector = new ValgrindCollector(dir);
   const suppressions = opts.suppressions ?? DEFAULT_SUPPRESSIONS;
   const base = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  let inner: WrapperBackend;
+  let inner: ProcessBackend;
   const common = {
     wrap: valgrindArgs(join(dir, 'vg.%p.xml'), suppressions, opts.mode),
     // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
-    env: { PYTHONMALLOC: 'malloc', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
+    // NODE_V8_COVERAGE off (empty): V8's coverage bookkeeping under memcheck would only slow the child down.
+    env: { PYTHONMALLOC: 'malloc', NODE_V8_COVERAGE: '', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
     startupTimeoutMs: opts.startupTimeoutMs ?? VALGRIND_STARTUP_TIMEOUT_MS,
     timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
   };
@@ -279,11 +279,13 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
     throw new Error(`${(e as Error).message}${why}`);
   }
   let closed = false;
-  const info = inner.describe();
   return {
     ...inner,
     collector,
-    describe: () => ({ ...info, notes: [...(info.notes ?? []), `${opts.note ?? 'memcheck (valgrind) with XML findings'}; suppressions: ${suppressions.map((s) => s.replace(ROOT, '')).join(', ')}`] }),
+    describe: () => {
+      const info = inner.describe();
+      return { ...info, notes: [...(info.notes ?? []), `${opts.note ?? 'memcheck (valgrind) with XML findings'}; suppressions: ${suppressions.map((s) => s.replace(`${PACKAGE_ROOT}/`, '')).join(', ')}`] };
+    },
     drainFindings: async () => collector.drainCalls(),
     exitFindings: async () => {
       // Leaks appear once the process has exited: only meaningful after close().

@@ -12,7 +12,6 @@
 // fault that kills the child costs that cell and the host respawns it.
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../model/contract.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
 import { openChildBackend } from '../hosts/child.ts';
@@ -21,6 +20,7 @@ import { openAsanBackend } from '../hosts/asan.ts';
 import { runInfo, suiteInfo } from '../run-info.ts';
 import { parseSpec } from '../../backends/registry.ts';
 import { RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type FindingKind, type Results } from '../../model/results.ts';
+import { modulePath } from '../../model/package.ts';
 import { FAULTS, DEFAULT_FAULT_LIB, DEFAULT_FAULT_ASAN_LIB, type FaultName } from './fault-backend.ts';
 
 export const TOOLS = ['child', 'valgrind', 'asan'] as const;
@@ -45,7 +45,7 @@ export const EXPECTED: Record<FaultName, Record<Tool, Expect>> = {
   'wrong-allocator': { child: NONE, valgrind: kind('invalid-free'), asan: kind('invalid-free') },
 };
 
-export const FAULT_BACKEND = fileURLToPath(new URL('./fault-backend.ts', import.meta.url));
+export const FAULT_BACKEND = modulePath('harness/selftest/fault-backend.ts');
 const SPEC = `module:${FAULT_BACKEND}`;
 
 function describeExpect(e: Expect): string {
@@ -178,7 +178,7 @@ async function runTool(tool: Tool, faults: readonly FaultName[], opts: MatrixOpt
 /** Run the fault matrix; the tools run side by side (each is its own process). */
 export async function runFaultMatrix(opts: MatrixOptions = {}): Promise<Results> {
   const missing = fixturesMissing();
-  if (missing.length) throw new Error(`fixture libraries missing (${missing.join(', ')}): run \`npm run setup\``);
+  if (missing.length) throw new Error(`fixture libraries missing (${missing.join(', ')}): run \`npx pqc-harness setup\` (\`npm run setup\` in a checkout)`);
   const startedAt = new Date().toISOString();
   const tools = opts.tools ?? TOOLS;
   const faults = opts.faults ?? FAULTS;

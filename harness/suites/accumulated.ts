@@ -11,6 +11,7 @@
 // The digest is the first 32 bytes of the second SHAKE-128. Tests are streamed:
 // memory stays flat whatever the count.
 
+import { createHash } from 'node:crypto';
 import { shake128 } from '@noble/hashes/sha3.js';
 import { equalBytes, toHex, ZERO32 } from '../../model/bytes.ts';
 import type { Case, Outcome } from '../../model/case.ts';
@@ -69,9 +70,39 @@ function countLabel(n: number): string {
   return n.toLocaleString('en-US').replace(/,/g, ' ');
 }
 
+/** Streams up to this size come from node:crypto's native SHAKE-128 in one piece; longer ones from noble's XOF. */
+const NATIVE_STREAM_MAX = 64 << 20;
+
+/**
+ * The SHAKE-128("") output stream, read in order. node:crypto squeezes only
+ * once, so a stream that fits in memory is squeezed natively in one go (fast);
+ * the --long 1 000 000-test digests read noble's XOF piece by piece.
+ */
+export function shake128Stream(totalBytes: number): { read(n: number): Uint8Array } {
+  if (totalBytes > NATIVE_STREAM_MAX) {
+    const xof = shake128.create();
+    return { read: (n) => xof.xof(n) };
+  }
+  const all = new Uint8Array(createHash('shake128', { outputLength: totalBytes }).digest());
+  let off = 0;
+  return {
+    read(n) {
+      if (off + n > all.length) throw new Error(`SHAKE-128 stream: ${off + n} bytes read of ${all.length}`);
+      off += n;
+      return all.subarray(off - n, off);
+    },
+  };
+}
+
+/** The accumulating SHAKE-128 (absorb everything, squeeze 32 bytes once), native. */
+function accumulator(): { update(b: Uint8Array): void; digest(): Uint8Array } {
+  const h = createHash('shake128', { outputLength: 32 });
+  return { update: (b) => void h.update(b), digest: () => new Uint8Array(h.digest()) };
+}
+
 /** Throws unless our SHAKE-128 gives the known empty-input prefix. */
 export function checkShakePrefix(): Outcome | undefined {
-  const got = toHex(shake128.create().xof(16));
+  const got = toHex(shake128Stream(16).read(16));
   if (got === SHAKE128_EMPTY_PREFIX) return undefined;
   return {
     status: 'fail',
@@ -135,16 +166,17 @@ async function pipelined<T>(count: number, start: (i: number) => Promise<T>, fin
 /** Run the ML-KEM accumulated procedure; returns the digest, or a failing Outcome on a broken round trip. */
 export async function kemAccumulated(b: Backend, ps: KemParam, count: number): Promise<Uint8Array | Outcome> {
   const api = kemApi(b);
-  const rng = shake128.create();
-  const acc = shake128.create();
   const cLen = KEM[ps].c;
+  const rng = shake128Stream(count * (96 + cLen));
+  const acc = accumulator();
   const bad = await pipelined(
     count,
     async () => {
-      const d = rng.xof(32);
-      const z = rng.xof(32);
-      const m = rng.xof(32);
-      const ctBad = rng.xof(cLen);
+      // Copies: the stream's bytes are a view into one buffer.
+      const d = rng.read(32).slice();
+      const z = rng.read(32).slice();
+      const m = rng.read(32).slice();
+      const ctBad = rng.read(cLen).slice();
       const { ek, dk } = await api.keygen(ps, d, z);
       const { c, k } = await api.encaps(ps, ek, m);
       const [k2, kBad] = await Promise.all([api.decaps(ps, dk, c), api.decaps(ps, dk, ctBad)]);
@@ -159,30 +191,31 @@ export async function kemAccumulated(b: Backend, ps: KemParam, count: number): P
           got: { k: toHex(t.k2), test: i, d: toHex(t.d), z: toHex(t.z), m: toHex(t.m) },
         };
       }
-      acc.update(t.ek).update(t.dk).update(t.c).update(t.k).update(t.kBad);
+      for (const x of [t.ek, t.dk, t.c, t.k, t.kBad]) acc.update(x);
       return undefined;
     },
   );
-  return bad ?? acc.xof(32);
+  return bad ?? acc.digest();
 }
 
 /** Run the ML-DSA accumulated procedure. */
 export async function dsaAccumulated(b: Backend, ps: DsaParam, count: number): Promise<Uint8Array | Outcome> {
   const api = dsaApi(b);
-  const rng = shake128.create();
-  const acc = shake128.create();
+  const rng = shake128Stream(count * 32);
+  const acc = accumulator();
   const empty = new Uint8Array(0);
   const bad = await pipelined(
     count,
     async () => {
-      const xi = rng.xof(32);
+      const xi = rng.read(32).slice();
       const { pk, sk } = await api.keygen(ps, xi);
       const sig = await api.sign(ps, sk, empty, empty, ZERO32);
       const ok = await api.verify(ps, pk, empty, sig, empty);
       return { xi, pk, sig, ok };
     },
     (i, t) => {
-      acc.update(t.pk).update(t.sig);
+      acc.update(t.pk);
+      acc.update(t.sig);
       if (t.ok) return undefined;
       return {
         status: 'fail',
@@ -192,7 +225,7 @@ export async function dsaAccumulated(b: Backend, ps: DsaParam, count: number): P
       };
     },
   );
-  return bad ?? acc.xof(32);
+  return bad ?? acc.digest();
 }
 
 function kemCase(ps: KemParam, count: number, long: boolean): Case {
@@ -206,6 +239,8 @@ function kemCase(ps: KemParam, count: number, long: boolean): Case {
     source: null,
     requires: ['kem.keygen', 'kem.encaps', 'kem.decaps'],
     timeoutMs: timeoutFor(count),
+    // keygen, encaps and decaps (twice) per test.
+    repeats: count,
     inputs: () => ({ count, rng: 'SHAKE-128("") stream: d, z, m, ct~ per test' }),
     run: async (b) => {
       const skip = policySkip(b, count, long);
@@ -229,6 +264,8 @@ function dsaCase(ps: DsaParam, count: number, long: boolean): Case {
     source: null,
     requires: ['dsa.keygen', 'dsa.sign', 'dsa.verify'],
     timeoutMs: timeoutFor(count),
+    // keygen, sign and verify per test.
+    repeats: count,
     inputs: () => ({ count, rng: 'SHAKE-128("") stream: xi per test; deterministic sign of "" with ctx ""' }),
     run: async (b) => {
       const skip = policySkip(b, count, long);

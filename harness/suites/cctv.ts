@@ -112,6 +112,8 @@ function toCase(spec: CctvFileSpec, m: Made): Case {
     op: m.op,
     requires: [m.op],
     source: m.line === undefined ? { file: spec.file } : { file: spec.file, line: m.line },
+    // Every modulus key must be refused; the other kinds expect an answer.
+    expectsRejection: spec.kind === 'modulus',
     inputs: m.inputs,
     run: m.run,
   };

@@ -5,13 +5,14 @@
 import { accumulatedSuite } from './accumulated.ts';
 import { acvpSuite } from './acvp.ts';
 import { cctvSuite } from './cctv.ts';
+import { differentialSuite } from './differential.ts';
 import { interopSuite } from './interop.ts';
 import { propertySuite } from './property.ts';
 import { selftestSuite } from '../selftest/suite.ts';
 import type { SuiteDef } from './suite.ts';
 import { wycheproofSuite } from './wycheproof.ts';
 
-export const SUITE_TABLE: readonly SuiteDef[] = [acvpSuite, wycheproofSuite, cctvSuite, accumulatedSuite, propertySuite, interopSuite, selftestSuite];
+export const SUITE_TABLE: readonly SuiteDef[] = [acvpSuite, wycheproofSuite, cctvSuite, accumulatedSuite, propertySuite, interopSuite, differentialSuite, selftestSuite];
 
 /** Every suite name, in report order. */
 export const SUITE_NAMES: readonly string[] = SUITE_TABLE.map((s) => s.name);

@@ -496,6 +496,7 @@ function propertyCase<P extends ParamSet>(def: PropertyDef<P>, ps: P, numRuns: n
     requires: def.requires,
     inputs: () => ({ seed, numRuns, property: def.title }),
     timeoutMs: 10 * 60_000,
+    repeats: numRuns,
     run: (b) => checkProperty(def.name, ps, def.make(b, ps), { seed, numRuns }),
   };
 }

@@ -42,17 +42,17 @@ export interface PerBackendSuite extends SuiteBase {
   cases(opts: SuiteOptions): Case[];
 }
 
-/** One check across two backends (interop): the runner files it under the culprit or the first backend. */
+/** One check across backends (interop, differential): the runner files it under the culprit or the first backend. */
 export interface AcrossResult {
-  /** `interop/<check>/<ps>/<A>-><B>` (ordered) or `interop/<check>/<ps>/<A>+<B>` (agreement). */
+  /** `interop/<check>/<ps>/<A>-><B>` (ordered), `interop/<check>/<ps>/<A>+<B>` (agreement), `differential/<family>/<ps>/<backend>`. */
   id: string;
-  /** The check: kem-cross, dsa-cross, kem-agree, dsa-agree. */
+  /** The check: kem-cross, dsa-cross, kem-agree, dsa-agree; kem-outputs, dsa-verdicts, …. */
   family: string;
   parameterSet: ParamSet;
   /** The operation that disagreed (on failure) or the check's main operation. */
   op: Op;
-  /** The backends involved, in the order of the id. */
-  backends: [string, string];
+  /** The backends the result is about, in the order of the id (their memory findings are drained into it). */
+  backends: string[];
   status: Status;
   reason?: string;
   inputs?: Shown;
@@ -66,7 +66,7 @@ export interface AcrossResult {
   durationMs: number;
 }
 
-/** Checks that need two backends at once (interop): one result per check, set and pair. */
+/** Checks that need several backends at once (interop: one result per check, set and pair; differential: per family, set and backend). */
 export interface AcrossBackendsSuite extends SuiteBase {
   kind: 'across-backends';
   run(

@@ -27,6 +27,11 @@
 //                              outcome's note says which behaviour was seen.
 // Lengths are pinned (from model/params.ts) only where the test is valid; fields that
 // are deliberately wrong in invalid tests are only parsed as hex.
+// Each case carries the test's flags for the bug-class table (model/bug-classes.ts).
+// An invalid ML-KEM test without flags gets the flag Wycheproof itself uses for
+// that defect, read from the input: a wrong-length key, seed or ciphertext is
+// Incorrect…Length; a right-length encapsulation key ("Public key not reduced")
+// is ModulusOverflow. Reports show the file's own flags.
 
 import { ZERO32 } from '../../model/bytes.ts';
 import type { Case, Outcome, Shown } from '../../model/case.ts';
@@ -148,6 +153,8 @@ function readWycheproof(doc: unknown, spec: WycheproofFileSpec): WyFile {
 interface Made {
   op: Op;
   requires: Op[];
+  /** An invalid test without flags: the Wycheproof flag for what is wrong with it, read from the input. */
+  flag?: string;
   inputs: Record<string, Uint8Array | string | number | boolean | undefined>;
   run: (b: Backend) => Promise<Outcome>;
 }
@@ -162,6 +169,8 @@ function toCase(spec: WycheproofFileSpec, t: WyTest, m: Made): Case {
     op: m.op,
     requires: m.requires,
     source: { file: spec.file, tgId: t.tgId, tcId: t.tcId },
+    flags: t.result === 'invalid' && t.flags.length === 0 && m.flag ? [m.flag] : t.flags,
+    expectsRejection: t.result === 'invalid',
     inputs: (): Shown => shown({ ...extra, ...m.inputs }),
     run: m.run,
   };
@@ -238,6 +247,7 @@ function mlKemTest(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
     return toCase(spec, t, {
       op: 'kem.keygen',
       requires: ['kem.keygen'],
+      flag: 'IncorrectPrivateKeyLength',
       inputs,
       run: (b) => expectRejected('keygen', () => kemApi(b).keygen(ps, d, z)),
     });
@@ -245,6 +255,7 @@ function mlKemTest(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
   return toCase(spec, t, {
     op: 'kem.decaps',
     requires: ['kem.keygen', 'kem.decaps'],
+    ...(c.length !== sz.c ? { flag: 'IncorrectCiphertextLength' } : {}),
     inputs,
     run: async (b) => {
       const keys = async (): Promise<Outcome | Uint8Array> => {
@@ -276,6 +287,7 @@ function mlKemEncaps(spec: WycheproofFileSpec, t: WyTest, ps: KemParam): Case {
   return toCase(spec, t, {
     op: 'kem.encaps',
     requires: ['kem.encaps'],
+    flag: ek.length !== sz.ek ? 'IncorrectPublicKeyLength' : 'ModulusOverflow',
     inputs: { ek, m },
     run: (b) =>
       byResult(

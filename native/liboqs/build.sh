@@ -5,7 +5,12 @@
 # Idempotent: does nothing when build/liboqs/lib/liboqs.so already exists.
 # Needs: cargo (crates.io reachable, only for the first fetch), cmake, ninja, a C compiler.
 # Prints the absolute path of liboqs.so on stdout (everything else goes to stderr).
+# With --source: only fetch and unpack, and print the liboqs source directory
+# (fleet/c-liboqs-ref builds a second, reference-only liboqs from it).
 set -euo pipefail
+
+SOURCE_ONLY=0
+[ "${1:-}" = "--source" ] && SOURCE_ONLY=1
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CRATE_VERSION="0.11.0"
@@ -17,9 +22,14 @@ SO="$BUILD_DIR/lib/liboqs.so"
 
 log() { echo "liboqs: $*" >&2; }
 
-if [ -f "$SO" ]; then
+if [ "$SOURCE_ONLY" = 0 ] && [ -f "$SO" ]; then
   log "already built"
   echo "$SO"
+  exit 0
+fi
+
+if [ "$SOURCE_ONLY" = 1 ] && [ -f "$SRC_ROOT/liboqs/CMakeLists.txt" ]; then
+  echo "$SRC_ROOT/liboqs"
   exit 0
 fi
 
@@ -67,6 +77,11 @@ TOML
   tar -xzf "$CRATE_FILE" -C "$SRC_ROOT.partial" --strip-components=1
   [ -f "$SRC_ROOT.partial/liboqs/CMakeLists.txt" ] || { log "no liboqs/CMakeLists.txt in $CRATE_FILE"; exit 1; }
   mv "$SRC_ROOT.partial" "$SRC_ROOT"
+fi
+
+if [ "$SOURCE_ONLY" = 1 ]; then
+  echo "$SRC_ROOT/liboqs"
+  exit 0
 fi
 
 # 2. Configure and build only the C library: shared, minimal, no OpenSSL,

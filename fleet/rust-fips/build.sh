@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Build build/fleet/rust-fips/wrapper (cargo; versions pinned by fleet/rust/Cargo.lock).
+exec bash "$(dirname "${BASH_SOURCE[0]}")/../rust/build-wrapper.sh" rust-fips
