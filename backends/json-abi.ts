@@ -12,6 +12,13 @@
 //   library's own free function with the ORIGINAL pointer, exactly once.
 //   (`str!` would free with libc free(), which breaks as soon as the library
 //   uses another allocator.)
+// - Under the constant-time host the text holds secrets (hex of dk, sk, k), and
+//   koffi's decoding would branch on them: there the return is taken as
+//   `void *`, declassified, decoded, and freed with the library's own free.
+//
+// The JSON text is passed as NUL-terminated bytes (koffi hands the array's own
+// memory to `const char *`), so the constant-time host can mark the hex of each
+// secret field (model/secrets.ts) in the very buffer the library parses.
 //
 // Capabilities are only what the JSON shape offers: ML-KEM-768 encaps, decaps
 // and random keygen; ML-DSA-65 keygen, sign and verify. Functions a library does
@@ -20,6 +27,8 @@
 import { existsSync } from 'node:fs';
 import koffi from 'koffi';
 import { libraryIdentity } from './library.ts';
+import { secretMarks } from './secret-marks.ts';
+import { isSecretInput } from '../model/secrets.ts';
 
 import {
   RejectedError,
@@ -50,6 +59,10 @@ type JsonFunc = keyof typeof JSON_FUNCS;
 
 type Json = Record<string, unknown>;
 
+/** JSON field → the contract input it carries, where the names differ. */
+const FIELD_INPUT: Record<string, string> = { seed: 'xi', message: 'msg', context: 'ctx', signature: 'sig' };
+const utf8 = new TextEncoder();
+
 export async function openJsonAbiBackend(path: string): Promise<Backend> {
   if (!existsSync(path)) throw new Error(`json-abi backend: ${path} not found`);
   const { path: realPath, sha256 } = libraryIdentity(path);
@@ -65,13 +78,51 @@ export async function openJsonAbiBackend(path: string): Promise<Backend> {
   // in koffi and would clash when a second library (or the same one twice) is opened.
   const OwnedStr = koffi.disposable(null, 'str', freeString as (...a: unknown[]) => unknown);
 
+  const marks = secretMarks();
   const fns = new Map<JsonFunc, (...args: unknown[]) => unknown>();
   for (const name of Object.keys(JSON_FUNCS) as JsonFunc[]) {
     try {
       const args = name === 'pqc_ml_kem_768_keygen' ? [] : ['const char *'];
-      fns.set(name, lib.func(name, OwnedStr, args) as (...args: unknown[]) => unknown);
+      fns.set(name, lib.func(name, marks ? 'void *' : OwnedStr, args) as (...args: unknown[]) => unknown);
     } catch {
       // Not exported: the op is absent from capabilities.
+    }
+  }
+
+  /** The JSON object of byte fields as NUL-terminated text, with the hex of each secret field marked. */
+  function encodeInput(op: Op, fields: Record<string, Uint8Array>): { text: Uint8Array; secrets: { name: string; at: number; len: number }[] } {
+    let json = '{';
+    const secrets: { name: string; at: number; len: number }[] = [];
+    for (const [field, bytes] of Object.entries(fields)) {
+      const input = FIELD_INPUT[field] ?? field;
+      const secret = marks !== null && isSecretInput(op, input);
+      // Hex-encoding a marked secret in JS would make V8 branch on it: unmark, encode, mark the hex instead.
+      if (secret) marks.declassify(bytes);
+      json += `${json.length > 1 ? ',' : ''}"${field}":"`;
+      const hex = toHex(bytes);
+      if (secret) secrets.push({ name: input, at: json.length, len: hex.length });
+      json += `${hex}"`;
+    }
+    // ASCII only (field names and hex): character offsets are byte offsets.
+    return { text: utf8.encode(`${json}}\0`), secrets };
+  }
+
+  /** Call one JSON function; the text it returned (released with the library's free), or null. */
+  function invoke(f: (...args: unknown[]) => unknown, op: Op, fields?: Record<string, Uint8Array>): string | null {
+    const input = fields && encodeInput(op, fields);
+    if (!marks) return (input ? f(input.text) : f()) as string | null;
+    for (const sec of input?.secrets ?? []) marks.secret(sec.name, input!.text.subarray(sec.at, sec.at + sec.len));
+    let p: unknown;
+    try {
+      p = input ? f(input.text) : f();
+    } finally {
+      if (input) marks.declassify(input.text);
+    }
+    if (p === null) return null;
+    try {
+      return koffi.decode(p, 'char', marks.declassifyCString(p)) as string;
+    } finally {
+      (freeString as (p: unknown) => void)(p);
     }
   }
   let version = 'unknown';
@@ -82,11 +133,11 @@ export async function openJsonAbiBackend(path: string): Promise<Backend> {
   }
 
   let closed = false;
-  function call(name: JsonFunc, input?: Json): Json {
+  function call(name: JsonFunc, input?: Record<string, Uint8Array>): Json {
     if (closed) throw new Error('json-abi backend: used after close()');
     const f = fns.get(name);
     if (!f) throw new UnsupportedError(`json-abi: ${realPath} does not export ${name}`);
-    const text = (input === undefined ? f() : f(JSON.stringify(input))) as string | null;
+    const text = invoke(f, JSON_FUNCS[name], input);
     if (text === null) throw new Error(`json-abi: ${name} returned NULL`);
     let out: unknown;
     try {
@@ -120,12 +171,12 @@ export async function openJsonAbiBackend(path: string): Promise<Backend> {
     },
     async encaps(ps, ek, m) {
       only(KEM_PS, ps, 'encaps');
-      const o = call('pqc_ml_kem_768_encaps', { ek: toHex(ek), m: toHex(m) });
+      const o = call('pqc_ml_kem_768_encaps', { ek, m });
       return { c: hexField('pqc_ml_kem_768_encaps', o, 'c'), k: hexField('pqc_ml_kem_768_encaps', o, 'k') };
     },
     async decaps(ps, dk, c) {
       only(KEM_PS, ps, 'decaps');
-      return hexField('pqc_ml_kem_768_decaps', call('pqc_ml_kem_768_decaps', { dk: toHex(dk), c: toHex(c) }), 'k');
+      return hexField('pqc_ml_kem_768_decaps', call('pqc_ml_kem_768_decaps', { dk, c }), 'k');
     },
     async checkEncapsKey() {
       return absent('kem.checkEncapsKey');
@@ -143,17 +194,17 @@ export async function openJsonAbiBackend(path: string): Promise<Backend> {
   const dsa: DsaApi = {
     async keygen(ps, xi) {
       only(DSA_PS, ps, 'keygen');
-      const o = call('pqc_ml_dsa_65_keygen', { seed: toHex(xi) });
+      const o = call('pqc_ml_dsa_65_keygen', { seed: xi });
       return { pk: hexField('pqc_ml_dsa_65_keygen', o, 'pk'), sk: hexField('pqc_ml_dsa_65_keygen', o, 'sk') };
     },
     async sign(ps, sk, msg, ctx, rnd) {
       only(DSA_PS, ps, 'sign');
-      const o = call('pqc_ml_dsa_65_sign', { sk: toHex(sk), message: toHex(msg), context: toHex(ctx), rnd: toHex(rnd) });
+      const o = call('pqc_ml_dsa_65_sign', { sk, message: msg, context: ctx, rnd });
       return hexField('pqc_ml_dsa_65_sign', o, 'signature');
     },
     async verify(ps, pk, msg, sig, ctx) {
       only(DSA_PS, ps, 'verify');
-      const o = call('pqc_ml_dsa_65_verify', { pk: toHex(pk), message: toHex(msg), signature: toHex(sig), context: toHex(ctx) });
+      const o = call('pqc_ml_dsa_65_verify', { pk, message: msg, signature: sig, context: ctx });
       if (typeof o.valid !== 'boolean') throw new Error(`json-abi: pqc_ml_dsa_65_verify result has no boolean "valid": ${JSON.stringify(o).slice(0, 120)}`);
       return o.valid;
     },

@@ -17,6 +17,7 @@
 import { existsSync } from 'node:fs';
 import koffi from 'koffi';
 import { libraryIdentity } from './library.ts';
+import { secretMarks } from './secret-marks.ts';
 
 import {
   RejectedError,
@@ -210,15 +211,18 @@ export async function openLiboqsBackend(opts: LiboqsOptions = {}): Promise<Liboq
    * it is a harness/library disagreement, a wrong answer otherwise).
    */
   let nativeCalls = 0;
+  // Under `--host ct` an OQS_STATUS is declassified before this file branches on it.
+  const marks = secretMarks();
+  const status = (st: number): number => (marks ? marks.declassifyStatus(st) : st);
   function withRandomness(what: string, chunks: Uint8Array[], call: () => number): number {
     nativeCalls++;
     expected = chunks.map((c) => c.slice());
     hookError = null;
     hookReads = [];
-    let status: number;
+    let st: number;
     OQS_randombytes_custom_algorithm(cb);
     try {
-      status = call();
+      st = status(call());
     } finally {
       const restored = OQS_randombytes_switch_algorithm('system');
       expected = [];
@@ -228,10 +232,10 @@ export async function openLiboqsBackend(opts: LiboqsOptions = {}): Promise<Liboq
     }
     if (hookError !== null) throw new Error(`${what}: ${hookError} (reads: [${hookReads.join(', ')}])`);
     const left = chunks.length - hookReads.length;
-    if (status === OQS_SUCCESS && left !== 0) {
+    if (st === OQS_SUCCESS && left !== 0) {
       throw new Error(`${what}: liboqs succeeded but read ${hookReads.length} of ${chunks.length} queued random chunks (reads: [${hookReads.join(', ')}])`);
     }
-    return status;
+    return st;
   }
 
   /** Run a call that must not consume randomness (any read is an error). */
@@ -242,7 +246,7 @@ export async function openLiboqsBackend(opts: LiboqsOptions = {}): Promise<Liboq
   /** A call on the system RNG (randomized operations), still serialized with the rest. */
   function systemRandom(call: () => number): number {
     nativeCalls++;
-    return call();
+    return status(call());
   }
 
   // --- handles, with lengths checked against the parameter table ------------

@@ -197,6 +197,8 @@ async function closeOne(o: Opened): Promise<void> {
   // Leaks valgrind reports when the child exits belong to the backend, not a case.
   const exitFindings = (await o.backend.exitFindings?.()) ?? [];
   if (exitFindings.length) o.entry.findings = exitFindings;
+  const exitNotes = (await o.backend.exitNotes?.()) ?? [];
+  if (exitNotes.length) o.entry.notes = [...(o.entry.notes ?? []), ...exitNotes];
 }
 
 /**

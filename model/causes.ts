@@ -6,7 +6,7 @@
 
 import type { CaseResult, Results } from './results.ts';
 import { isGateFailure } from './results.ts';
-import type { Finding } from './findings.ts';
+import { isTimingKind, type Finding } from './findings.ts';
 import { sanitizeText } from './text.ts';
 import { checkAnswers, DIAGNOSES, type AnswerCheck, type CaseGroup, type Diagnosis } from './diagnoses.ts';
 
@@ -52,7 +52,44 @@ function frameName(fr: Finding['frames'][number], withLine: boolean): string {
   return `${fn} (${fr.file.slice(fr.file.lastIndexOf('/') + 1)}${fr.line !== undefined ? `:${fr.line}` : ''})`;
 }
 
+/**
+ * A frame of the C runtime, valgrind's replacement of one (memcmp, bcmp), or a
+ * language's standard library (Rust's core/std sources under /rustc/): never
+ * the library's own code location, only the way to it.
+ */
+function isRuntimeFrame(fr: Finding['frames'][number]): boolean {
+  return /vgpreload_|\/libc\.so|\/ld-linux/.test(fr.obj ?? '') || (fr.file ?? '').startsWith('/rustc/');
+}
+
+/** A function name without its generic arguments (Rust and C++ monomorphised names run to hundreds of characters). */
+function withoutGenerics(fn: string): string {
+  let out = fn;
+  for (let prev = ''; prev !== out; ) {
+    prev = out;
+    out = out.replace(/<[^<>]*>/g, '');
+  }
+  return out;
+}
+
+/**
+ * Where a timing finding is: the library's first own frame, with file:line (the
+ * branch or the indexed load), and its caller (a generic comparison is only
+ * located by who called it), prefixed by the runtime function it went through
+ * (`bcmp in …`). The same location reached from keygen and from decaps is one
+ * cause.
+ */
+function timingLocation(f: Finding): string {
+  const i = f.frames.findIndex((fr) => !isRuntimeFrame(fr));
+  if (i < 0) return f.frames[0] ? frameName(f.frames[0], true) : '?';
+  const via = i > 0 ? `${withoutGenerics(frameName(f.frames[0]!, false))} in ` : '';
+  // valgrind names an inlined frame it cannot name UnknownInlinedFun: a line of the same function, not a caller.
+  const caller = f.frames.slice(i + 1).find((fr) => !isRuntimeFrame(fr) && fr.fn !== 'UnknownInlinedFun');
+  return `${via}${[f.frames[i]!, ...(caller ? [caller] : [])].map((fr) => withoutGenerics(frameName(fr, true))).join(' ← ')}`;
+}
+
 function frameKey(f: Finding): string {
+  // Timing findings (`--host ct`): one cause per code location.
+  if (isTimingKind(f.kind)) return timingLocation(f);
   const depth = frameDepth(f);
   return f.frames
     .slice(0, depth)
@@ -85,7 +122,8 @@ export interface Cause extends CaseGroup {
 export function causeOf(c: CaseResult): Omit<Cause, 'cases'> {
   const f = c.findings[0];
   if (f) {
-    const message = normaliseMessage(f.message);
+    // A timing finding is its location; what memcheck said of the value's origin varies from case to case.
+    const message = normaliseMessage(isTimingKind(f.kind) ? f.message.split('; ')[0]! : f.message);
     const frames = frameKey(f);
     return { key: `finding|${f.kind}|${message}|${frames}`, title: `${f.tool} ${f.kind}: ${message}`, kind: f.kind, message, frames };
   }

@@ -19,6 +19,7 @@ export const CONFIG_VARS = [
   { name: 'PQC_PYTHON', what: 'the Python interpreter for the python bridges (default python3)' },
   { name: 'PQC_FAULT_LIB', what: 'the seeded-fault fixture library for `selftest faults` (set by the ASan host for its instrumented build)' },
   { name: 'PQC_VG_MARK', what: 'set by the valgrind host for its child: the shim that brackets every call with markers' },
+  { name: 'PQC_CT_MARK', what: "set by the constant-time host (`--host ct`) for its child: the shim that marks each call's secret inputs" },
   { name: 'PQC_KEEP_VG_XML', what: '1: keep the valgrind XML files of a run (for debugging the valgrind host)' },
   { name: 'PQC_PROPS_SEED', what: "tests: the fast-check seed of the Rust ABI fuzz test (default random, printed)" },
   { name: 'PQC_PROPS_RUNS', what: 'tests: runs per function of the Rust ABI fuzz test (default 300)' },

@@ -122,6 +122,11 @@ export interface Backend {
    * calls it once, after close(), and stores them on the backend's entry.
    */
   exitFindings?(): Promise<Finding[]>;
+  /**
+   * Memory-checking hosts only: what the checker said at exit besides findings
+   * (what its suppression files hid, and why). Called once, after close().
+   */
+  exitNotes?(): Promise<string[]>;
 }
 
 /**

@@ -11,6 +11,10 @@ export type FindingKind =
   | 'uninitialised'
   | 'use-after-free'
   | 'heap-overflow'
+  /** Constant-time host: a conditional jump or move on a secret-derived value. */
+  | 'secret-branch'
+  /** Constant-time host: a secret-derived value used as a memory address (a table index). */
+  | 'secret-index'
   | 'abort'
   | 'other';
 
@@ -28,4 +32,11 @@ export interface Finding {
   kind: FindingKind;
   message: string;
   frames: Frame[];
+}
+
+/** Findings of the constant-time host: a secret steered a branch or an address. */
+export const TIMING_KINDS: readonly FindingKind[] = ['secret-branch', 'secret-index'];
+
+export function isTimingKind(kind: string): boolean {
+  return (TIMING_KINDS as readonly string[]).includes(kind);
 }

@@ -4,6 +4,7 @@
 import type { CaseResult, Results } from '../model/results.ts';
 import { groupCauses } from '../model/causes.ts';
 import { where } from '../model/diagnoses.ts';
+import { isTimingKind } from '../model/findings.ts';
 import { forTerminal } from '../model/text.ts';
 
 /** Where a cause's cases come from: `python-seedbug: ML-KEM-768 kem.encaps 50, kem.decaps 20`. */
@@ -31,7 +32,9 @@ export function causesText(results: Results): string {
     lines.push(`  ${i + 1}. ${c.cases.length} case${c.cases.length === 1 ? '' : 's'} (${spread(c.cases)})`);
     lines.push(`     ${c.title}`);
     const f = c.cases.find((x) => x.findings[0]?.frames.length)?.findings[0];
-    if (f) lines.push(`     at ${f.frames.slice(0, 3).map(where).join(' ← ')}`);
+    // A timing finding's cause is its code location (model/causes.ts).
+    if (isTimingKind(c.kind)) lines.push(`     at ${c.frames}`);
+    else if (f) lines.push(`     at ${f.frames.slice(0, 3).map(where).join(' ← ')}`);
     if (c.diagnosis) {
       lines.push(`     Diagnosis: ${c.diagnosis.title}.`);
       lines.push(`     Evidence: ${c.diagnosis.evidence.join('; ')}`);

@@ -84,8 +84,10 @@ fi
 # --- end Go FIPS module wrapper ----------------------------------------------
 
 # --- memory-check helpers --------------------------------------------------------
-# build/shim/libvgmark.so (valgrind per-call markers) and the seeded-fault
-# fixture build/fixture/libpqc_fault{,_asan}.so; gcc only, < 1 s, idempotent.
+# build/shim/libvgmark.so (valgrind per-call markers), build/shim/libctmark.so
+# (secret marking for --host ct), the seeded-fault fixture
+# build/fixture/libpqc_fault{,_asan}.so and the timing-leak fixture
+# build/fixture/libpqc_ct_{O0,O2}.so; gcc only, about 1 s, idempotent.
 echo "setup: memcheck helpers: $(bash native/fixture/build.sh)" >&2
 if [ "$asan" = 1 ]; then
   # cargo is incremental: a no-op in about a second when nothing changed.

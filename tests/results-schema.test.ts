@@ -23,7 +23,7 @@ const validate = ajv.compile(schema);
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
 
-const FINDING_KINDS = ['invalid-free', 'double-free', 'mismatched-free', 'leak', 'invalid-read', 'invalid-write', 'uninitialised', 'use-after-free', 'heap-overflow', 'abort', 'other'] as const;
+const FINDING_KINDS = ['invalid-free', 'double-free', 'mismatched-free', 'leak', 'invalid-read', 'invalid-write', 'uninitialised', 'use-after-free', 'heap-overflow', 'secret-branch', 'secret-index', 'abort', 'other'] as const;
 const FINDING_TOOLS = ['valgrind', 'asan', 'glibc', 'signal'] as const;
 
 

@@ -7,6 +7,8 @@ import type { Backend, BackendInfo, Capabilities, Op } from '../../model/contrac
 import { ALL_OPS, InexpressibleError, RejectedError, UnsupportedError } from '../../model/contract.ts';
 import type { DsaParam, HashAlg, KemParam, ParamSet } from '../../model/params.ts';
 import { DSA_PARAMS, KEM_PARAMS, isDsaParam, isHashAlg, isKemParam, isParamSet } from '../../model/params.ts';
+import { secretArgs } from '../../model/secrets.ts';
+import type { SecretMarks } from '../secret-marks.ts';
 import { ProtocolError, textOf } from './codec.ts';
 
 /** A contract argument: bytes, or text (only the pre-hash algorithm name). */
@@ -536,6 +538,8 @@ export interface Served {
   caps: Capabilities;
   config: unknown[];
   describe: () => BackendInfo;
+  /** In a child of the constant-time host: every call runs with its secret inputs marked (model/secrets.ts). */
+  marks?: SecretMarks | null;
 }
 
 function parseCommand(name: string): { ps: ParamSet; suffix: string } | null {
@@ -550,7 +554,26 @@ async function invoke(s: Served, w: OpWire, ps: ParamSet, args: Arg[]): Promise<
   const api = (w.family === 'kem' ? s.backend.kem : s.backend.dsa) as unknown as Record<string, ((...a: unknown[]) => Promise<unknown>) | undefined> | undefined;
   const fn = api?.[w.method];
   if (typeof fn !== 'function') throw new UnsupportedError(`${s.describe().id} has no ${w.op}`);
-  return encodeResult(w, await fn.call(api, ps, ...args));
+  if (!s.marks) return encodeResult(w, await fn.call(api, ps, ...args));
+  return markedCall(s.marks, w, args, async () => encodeResult(w, await fn.call(api, ps, ...args)));
+}
+
+/**
+ * The constant-time host's bracket around one call: the secret inputs are
+ * marked just before the backend runs, and declassified with every output
+ * before anything else reads them (the response encoder, a caller comparing
+ * shared secrets), so only the library's own use of a secret is reported.
+ */
+async function markedCall(marks: SecretMarks, w: OpWire, args: Arg[], call: () => Promise<Uint8Array[]>): Promise<Uint8Array[]> {
+  const secrets = secretArgs(w.op, args).filter((a): a is { name: string; value: Uint8Array } => a.value instanceof Uint8Array);
+  for (const a of secrets) marks.secret(a.name, a.value);
+  try {
+    const out = await call();
+    for (const o of out) marks.declassify(o);
+    return out;
+  } finally {
+    for (const a of secrets) marks.declassify(a.value);
+  }
 }
 
 /**

@@ -2,12 +2,13 @@
 // of the child host (harness/hosts/child-main.ts), testable in process.
 
 import type { Backend } from '../../model/contract.ts';
+import type { SecretMarks } from '../secret-marks.ts';
 import { FrameDecoder, encodeFrame, textOf } from './codec.ts';
 import { buildConfig, handleRequest, type Served } from './commands.ts';
 
-export function servedBackend(backend: Backend): Served {
+export function servedBackend(backend: Backend, marks?: SecretMarks | null): Served {
   const caps = backend.capabilities();
-  return { backend, caps, config: buildConfig(caps), describe: () => backend.describe() };
+  return { backend, caps, config: buildConfig(caps), describe: () => backend.describe(), marks };
 }
 
 /**
@@ -18,6 +19,8 @@ export function servedBackend(backend: Backend): Served {
 export interface ServeHooks {
   before?(seq: number, command: string): void;
   after?(seq: number, command: string): void;
+  /** The constant-time host's secret marks (backends/secret-marks.ts), applied around every backend call. */
+  marks?: SecretMarks | null;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface ServeHooks {
  * requests end and every response has been written.
  */
 export async function serveRequests(backend: Backend, requests: AsyncIterable<Uint8Array[]>, write: (parts: Uint8Array[]) => void, hooks: ServeHooks = {}): Promise<void> {
-  const served = servedBackend(backend);
+  const served = servedBackend(backend, hooks.marks);
   let seq = 0;
   for await (const frame of requests) {
     const n = ++seq;

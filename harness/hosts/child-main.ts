@@ -36,13 +36,16 @@ function parseArgs(argv: string[]): { spec: string; liboqs?: string } {
  * attributes each memcheck error to the call in flight.
  */
 async function markerHooks(): Promise<ServeHooks> {
+  // The constant-time host also sets PQC_CT_MARK: each call's secret inputs are marked (backends/secret-marks.ts).
+  const { secretMarks } = await import('../../backends/secret-marks.ts');
+  const marks = secretMarks();
   const shim = env('PQC_VG_MARK');
-  if (!shim) return {};
+  if (!shim) return { marks };
   const { default: koffi } = await import('koffi');
   const lib = koffi.load(shim);
   const begin = lib.func('void pqc_vg_begin(uint32_t seq, const char *command)') as (seq: number, cmd: string) => void;
   const end = lib.func('uint32_t pqc_vg_end(uint32_t seq, const char *command)') as (seq: number, cmd: string) => number;
-  return { before: (seq, cmd) => begin(seq, cmd), after: (seq, cmd) => void end(seq, cmd) };
+  return { before: (seq, cmd) => begin(seq, cmd), after: (seq, cmd) => void end(seq, cmd), marks };
 }
 
 async function main(): Promise<void> {

@@ -6,14 +6,18 @@ import type { BackendInfo } from '../../model/contract.ts';
 import { nodeCommand } from '../../model/package.ts';
 import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from '../../backends/modulewrapper/client.ts';
 
-export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string } = {}): string[] {
-  const prefix = opts.command ?? nodeCommand('harness/hosts/child-main.ts');
+export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string; nodeFlags?: string[] } = {}): string[] {
+  const node = nodeCommand('harness/hosts/child-main.ts');
+  // Flags for the child's node go right after the node binary.
+  const prefix = opts.command ?? [node[0]!, ...(opts.nodeFlags ?? []), ...node.slice(1)];
   return [...prefix, spec, ...(opts.liboqs ? ['--liboqs', opts.liboqs] : [])];
 }
 
 export interface ChildBackendOptions extends WrapperOptions {
   /** Replaces node + child-main (nodeCommand); the spec is appended. */
   command?: string[];
+  /** Flags for the child's node (before --import). */
+  nodeFlags?: string[];
   liboqs?: string;
 }
 

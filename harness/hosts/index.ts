@@ -9,6 +9,8 @@
 //             its own process is opened directly
 //   valgrind  the child (or the wrapper program itself) under memcheck (valgrind.ts)
 //   asan      the child (or the wrapper program) with gcc's ASan runtime (asan.ts)
+//   ct        the child under memcheck as a taint tracker: secret inputs marked,
+//             branches and addresses that depend on them reported (ct.ts)
 
 import type { Backend } from '../../model/contract.ts';
 import { openBackend, type BackendSpec, type OpenOptions } from '../../backends/registry.ts';
@@ -71,6 +73,13 @@ export const HOSTS = {
     async open(spec, opts) {
       const { openAsanBackend } = await import('./asan.ts');
       return openAsanBackend(spec, { timeoutMs: opts.timeoutMs, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
+    },
+  },
+  ct: {
+    summary: 'the child under memcheck with secret inputs marked: secret-dependent branches and memory accesses are findings',
+    async open(spec, opts) {
+      const { openCtBackend } = await import('./ct.ts');
+      return openCtBackend(spec, { timeoutMs: opts.timeoutMs, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
     },
   },
 } as const satisfies Record<string, Host>;

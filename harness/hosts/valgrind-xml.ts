@@ -1,13 +1,15 @@
 // An incremental reader of valgrind's XML output (protocol 4, as written by
 // `--xml=yes --xml-file=…`): the records the valgrind host needs, as they are
 // appended to the file: <error> (kind, what / xwhat, auxwhat, stacks),
-// <clientmsg> (our VALGRIND_PRINTF begin/end markers) and <fatal_signal>.
-// Everything else (preamble, <status>, <errorcounts>, <suppcounts>) is skipped.
+// <clientmsg> (our VALGRIND_PRINTF begin/end markers), <fatal_signal> and
+// <suppcounts> (what the suppression files hid, at exit).
+// Everything else (preamble, <status>, <errorcounts>) is skipped.
 //
 // Written for this format only: no attributes, no CDATA, no namespaces; the
 // five predefined entities and numeric character references are decoded.
 
 import type { Finding, FindingKind, Frame } from '../../model/results.ts';
+import { isTimingKind } from '../../model/findings.ts';
 
 export interface XmlNode {
   name: string;
@@ -40,9 +42,11 @@ export interface VgError {
 export type VgRecord =
   | { type: 'error'; error: VgError }
   | { type: 'clientmsg'; text: string }
-  | { type: 'fatal_signal'; signame: string; stack: VgFrame[] };
+  | { type: 'fatal_signal'; signame: string; stack: VgFrame[] }
+  /** Written once as the process ends: how often each suppression entry matched. */
+  | { type: 'suppcounts'; counts: { name: string; count: number }[] };
 
-const RECORD_TAGS = ['error', 'clientmsg', 'fatal_signal'] as const;
+const RECORD_TAGS = ['error', 'clientmsg', 'fatal_signal', 'suppcounts'] as const;
 
 function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
@@ -135,6 +139,10 @@ function recordOf(xml: string): VgRecord {
   const n = parseElement(xml);
   if (n.name === 'error') return { type: 'error', error: errorOf(n) };
   if (n.name === 'clientmsg') return { type: 'clientmsg', text: childText(n, 'text') ?? '' };
+  if (n.name === 'suppcounts') {
+    const counts = n.children.filter((c) => c.name === 'pair').map((c) => ({ name: childText(c, 'name') ?? '?', count: Number(childText(c, 'count') ?? 0) }));
+    return { type: 'suppcounts', counts };
+  }
   const st = child(n, 'stack');
   return { type: 'fatal_signal', signame: childText(n, 'signame') ?? childText(n, 'signo') ?? '?', stack: st ? stackOf(st) : [] };
 }
@@ -183,9 +191,31 @@ export class ValgrindXmlParser {
 // ---------------------------------------------------------------------------
 // Classification into the report's Finding.
 
-/** memcheck `<kind>` (plus its aux text) → FindingKind. */
-export function classify(e: Pick<VgError, 'kind' | 'auxwhat'>): FindingKind {
+/** The function of native/shim/ctmark.c that taints a secret input (`--host ct`). */
+export const SECRET_MARK_FN = 'pqc_ct_secret';
+const CLIENT_REQUEST_ORIGIN = 'Uninitialised value was created by a client request';
+
+/**
+ * Whether memcheck names the constant-time host's marking call as the origin
+ * of an undefined value (--track-origins=yes; the origin's stack runs through
+ * pqc_ct_secret).
+ */
+export function originIsSecretMark(e: Pick<VgError, 'auxwhat' | 'stacks'>): boolean {
+  return e.auxwhat.some((a, i) => a.startsWith(CLIENT_REQUEST_ORIGIN) && (e.stacks[i + 1] ?? []).some((f) => f.fn === SECRET_MARK_FN));
+}
+
+/**
+ * memcheck `<kind>` (plus its aux text) → FindingKind. `secretCall`: the error
+ * happened in a call whose secret inputs the constant-time host had marked.
+ * An uninitialised-value error there is a timing finding even when memcheck
+ * names another origin: a value computed from several undefined ones carries
+ * the origin of one of them only (measured: ml-kem's rejection sampling of A
+ * from ρ = G(d) named the XOF's stack buffer, never the marked d), and the
+ * same cases give no uninitialised read at all without marks (`--host valgrind`).
+ */
+export function classify(e: Pick<VgError, 'kind' | 'auxwhat'> & Partial<Pick<VgError, 'stacks'>>, secretCall = false): FindingKind {
   const aux = e.auxwhat.join('\n');
+  const secret = secretCall || originIsSecretMark({ auxwhat: e.auxwhat, stacks: e.stacks ?? [] });
   const inFreed = /inside a block of size \d+ free'd|bytes inside a recently re-allocated block|block of size \d+ free'd/.test(aux);
   switch (e.kind) {
     case 'InvalidFree':
@@ -197,9 +227,11 @@ export function classify(e: Pick<VgError, 'kind' | 'auxwhat'>): FindingKind {
       return inFreed ? 'use-after-free' : 'invalid-read';
     case 'InvalidWrite':
       return inFreed ? 'use-after-free' : 'invalid-write';
+    // A branch on a secret; an undefined value used as an address (or jump target) is a secret index.
     case 'UninitCondition':
+      return secret ? 'secret-branch' : 'uninitialised';
     case 'UninitValue':
-      return 'uninitialised';
+      return secret ? 'secret-index' : 'uninitialised';
     case 'SyscallParam':
       return /uninitialised/i.test(aux) ? 'uninitialised' : 'other';
     default:
@@ -228,16 +260,30 @@ function where(f: VgFrame | undefined): string {
 const MAX_FRAMES = 24;
 const ALLOCATOR_FN = /^(malloc|calloc|realloc|free|memalign|posix_memalign|aligned_alloc|operator new|operator delete)\b/;
 
-/** One memcheck error as a Finding; `context` (the call it happened in) is appended to the message. */
-export function toFinding(e: VgError, context?: string): Finding {
+/**
+ * One memcheck error as a Finding; `context` (the call it happened in) is
+ * appended to the message; `secretCall` as for classify().
+ */
+export function toFinding(e: VgError, context?: string, secretCall = false): Finding {
   const parts = [e.what];
+  const kind = classify(e, secretCall);
   e.auxwhat.forEach((a, i) => {
+    if (a.startsWith(CLIENT_REQUEST_ORIGIN) && originIsSecretMark(e)) {
+      // The origin stack is the host's marking call, the same every time: say what it means instead.
+      parts.push('the value derives from a secret input of the call');
+      return;
+    }
     // auxwhat i goes with stack i+1 (alloc'd / free'd at): name its top frame.
     const st = e.stacks[i + 1];
     // Name the first frame past the allocator (malloc / free / operator delete replacements).
     const top = st?.find((f) => !ALLOCATOR_FN.test(f.fn ?? '')) ?? st?.[0];
     parts.push(top ? `${a} at ${where(top)}` : a);
   });
+  if (isTimingKind(kind) && !originIsSecretMark(e)) {
+    parts.push('mixed with the secret inputs of the call (memcheck names one origin of several)');
+  }
   if (context) parts.push(context);
-  return { tool: 'valgrind', kind: classify(e), message: parts.join('; '), frames: (e.stacks[0] ?? []).slice(0, MAX_FRAMES).map(toFrame) };
+  // A timing finding keeps its whole stack: which object a generic encoder was packing (a key or a signature) is deep in it.
+  const depth = isTimingKind(kind) ? Infinity : MAX_FRAMES;
+  return { tool: 'valgrind', kind, message: parts.join('; '), frames: (e.stacks[0] ?? []).slice(0, depth).map(toFrame) };
 }

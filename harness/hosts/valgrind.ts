@@ -18,6 +18,7 @@ import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
 import { env } from '../../model/config.ts';
 import { PACKAGE_ROOT, packagePath } from '../../model/package.ts';
 import { ValgrindXmlParser, isLeak, toFinding, toFrame, type VgRecord } from './valgrind-xml.ts';
+import { readSuppressions, suppressedNotes } from './suppressions.ts';
 
 export const VGMARK_LIB = packagePath('build/shim/libvgmark.so');
 export const SUPPRESSION_DIR = packagePath('native/valgrind');
@@ -31,7 +32,15 @@ export const VALGRIND_TIMEOUT_SCALE = 20;
 /** How long close() lets the child exit (the leak scan runs then) before SIGKILL. */
 export const VALGRIND_EXIT_GRACE_MS = 120_000;
 
-export function valgrindArgs(xmlFile: string, suppressions: readonly string[] = DEFAULT_SUPPRESSIONS): string[] {
+/** What memcheck looks for: leaks at exit (the valgrind host), or origins of undefined values (the ct host). */
+export interface MemcheckMode {
+  leaks: boolean;
+  /** --track-origins=yes: every uninitialised-value report names where the value came from. */
+  origins: boolean;
+}
+export const MEMCHECK: MemcheckMode = { leaks: true, origins: false };
+
+export function valgrindArgs(xmlFile: string, suppressions: readonly string[] = DEFAULT_SUPPRESSIONS, mode: MemcheckMode = MEMCHECK): string[] {
   return [
     'valgrind',
     '--tool=memcheck',
@@ -40,9 +49,9 @@ export function valgrindArgs(xmlFile: string, suppressions: readonly string[] = 
     '--keep-debuginfo=yes',
     '--error-exitcode=99',
     '--smc-check=all-non-file',
-    '--leak-check=full',
-    '--show-leak-kinds=definite',
-    '--errors-for-leak-kinds=definite',
+    ...(mode.leaks ? ['--leak-check=full', '--show-leak-kinds=definite', '--errors-for-leak-kinds=definite'] : ['--leak-check=no']),
+    // Past 1000 distinct errors memcheck stops reporting: a long run must not go quiet.
+    ...(mode.origins ? ['--track-origins=yes', '--error-limit=no'] : []),
     '--num-callers=40',
     ...suppressions.filter((s) => existsSync(s)).map((s) => `--suppressions=${s}`),
   ];
@@ -64,10 +73,18 @@ interface FileState {
   recordsSinceEnd: number;
   /** The most recent distinct error record, for attributing repeats. */
   lastError: Finding | null;
+  /** Secret inputs the constant-time host marked in the current call (`pqc-ct-secret NAME N`). */
+  secrets: string[];
 }
 
 const BEGIN = /^pqc-vg-begin (\d+) (.*)$/;
 const END = /^pqc-vg-end (\d+) (\S+)/;
+const SECRET = /^pqc-ct-secret (\S+) (\d+)$/;
+
+/** Where an error happened: the call, and the secrets the constant-time host marked in it. */
+function duringCall(call: { seq: number; command: string }, secrets: readonly string[]): string {
+  return `during call #${call.seq} ${call.command}${secrets.length ? ` with secret inputs ${secrets.join(', ')}` : ''}`;
+}
 
 /**
  * Reads every `vg.*.xml` in a directory as the files grow, and sorts what it finds
@@ -79,6 +96,8 @@ export class ValgrindCollector {
   private pendingExit: Finding[] = [];
   /** Every marker pair seen (a sanity check for tests: attribution really ran). */
   markers = 0;
+  /** Errors the suppression files hid, by entry name, summed over every process that exited. */
+  readonly suppressed = new Map<string, number>();
 
   constructor(readonly dir: string) {}
 
@@ -103,6 +122,7 @@ export class ValgrindCollector {
           countAtLastEnd: 0,
           recordsSinceEnd: 0,
           lastError: null,
+          secrets: [],
         };
         this.files.set(name, st);
       }
@@ -127,6 +147,12 @@ export class ValgrindCollector {
       let m = BEGIN.exec(text);
       if (m) {
         st.current = { seq: Number(m[1]), command: m[2]! };
+        st.secrets = [];
+        return;
+      }
+      m = SECRET.exec(text);
+      if (m) {
+        st.secrets.push(`${m[1]} (${m[2]} bytes)`);
         return;
       }
       m = END.exec(text);
@@ -141,7 +167,7 @@ export class ValgrindCollector {
           const what = st.lastError.message.replace(/; (during call|between calls|in process) .*$/, '');
           this.pendingCalls.push({
             ...st.lastError,
-            message: `${what}; repeated ${repeats}× during call #${call.seq} ${call.command} (memcheck reports identical errors once; this is the most recent distinct one)`,
+            message: `${what}; repeated ${repeats}× ${duringCall(call, st.secrets)} (memcheck reports identical errors once; this is the most recent distinct one)`,
           });
         }
         st.countAtLastEnd = count;
@@ -149,6 +175,10 @@ export class ValgrindCollector {
         st.last = call;
         st.current = null;
       }
+      return;
+    }
+    if (r.type === 'suppcounts') {
+      for (const { name, count } of r.counts) this.suppressed.set(name, (this.suppressed.get(name) ?? 0) + count);
       return;
     }
     if (r.type === 'fatal_signal') {
@@ -162,11 +192,11 @@ export class ValgrindCollector {
       return;
     }
     const ctx = st.current
-      ? `during call #${st.current.seq} ${st.current.command}`
+      ? duringCall(st.current, st.secrets)
       : st.last
         ? `between calls (after #${st.last.seq} ${st.last.command})`
         : `in process ${st.pid} before its first call (start-up)`;
-    const f = toFinding(e, ctx);
+    const f = toFinding(e, ctx, !!st.current && st.secrets.length > 0);
     st.recordsSinceEnd++;
     st.lastError = f;
     this.pendingCalls.push(f);
@@ -195,12 +225,21 @@ export interface ValgrindHostOptions {
   suppressions?: string[];
   /** Keep the XML files (default: removed on close unless PQC_KEEP_VG_XML is set). */
   keepXml?: boolean;
+  /** Default MEMCHECK (leaks at exit); the ct host asks for origins instead. */
+  mode?: MemcheckMode;
+  /** What describe() says the host is (default: memcheck with XML findings). */
+  note?: string;
+  /** Flags for the child's node (not for a backend that is its own process). */
+  nodeFlags?: string[];
+  /** Default VALGRIND_STARTUP_TIMEOUT_MS. */
+  startupTimeoutMs?: number;
 }
 
 export interface ValgrindBackend extends Backend {
   readonly collector: ValgrindCollector;
   drainFindings(): Promise<Finding[]>;
   exitFindings(): Promise<Finding[]>;
+  exitNotes(): Promise<string[]>;
 }
 
 export function valgrindAvailable(): string | null {
@@ -213,14 +252,15 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
   if (missing) throw new Error(`valgrind host: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'pqc-vg-'));
   const collector = new ValgrindCollector(dir);
+  const suppressions = opts.suppressions ?? DEFAULT_SUPPRESSIONS;
   const base = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   let inner: ProcessBackend;
   const common = {
-    wrap: valgrindArgs(join(dir, 'vg.%p.xml'), opts.suppressions ?? DEFAULT_SUPPRESSIONS),
+    wrap: valgrindArgs(join(dir, 'vg.%p.xml'), suppressions, opts.mode),
     // PYTHONMALLOC=malloc: a CPython backend's allocations become visible to memcheck (pymalloc arenas are noise).
     // NODE_V8_COVERAGE off (empty): V8's coverage bookkeeping under memcheck would only slow the child down.
     env: { PYTHONMALLOC: 'malloc', NODE_V8_COVERAGE: '', ...opts.env, PQC_VG_MARK: VGMARK_LIB, ...(opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : {}) },
-    startupTimeoutMs: VALGRIND_STARTUP_TIMEOUT_MS,
+    startupTimeoutMs: opts.startupTimeoutMs ?? VALGRIND_STARTUP_TIMEOUT_MS,
     timeoutMs: Math.max(base * VALGRIND_TIMEOUT_SCALE, 120_000),
   };
   try {
@@ -231,7 +271,7 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
       const python = env('PQC_PYTHON') ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
       inner = await openOwnProcess(spec, { ...common, python });
     } else {
-      inner = await openChildBackend(spec.text, { ...common, ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
+      inner = await openChildBackend(spec.text, { ...common, ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}), ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
     }
   } catch (e) {
     const why = collector.drainCalls().map((f) => `\n  ${f.kind}: ${f.message}`).join('');
@@ -244,15 +284,19 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
     collector,
     describe: () => {
       const info = inner.describe();
-      return { ...info, notes: [...(info.notes ?? []), `memcheck (valgrind) with XML findings; suppressions: ${(opts.suppressions ?? DEFAULT_SUPPRESSIONS).map((s) => s.replace(`${PACKAGE_ROOT}/`, '')).join(', ')}`] };
+      return { ...info, notes: [...(info.notes ?? []), `${opts.note ?? 'memcheck (valgrind) with XML findings'}; suppressions: ${suppressions.map((s) => s.replace(`${PACKAGE_ROOT}/`, '')).join(', ')}`] };
     },
     drainFindings: async () => collector.drainCalls(),
     exitFindings: async () => {
       // Leaks appear once the process has exited: only meaningful after close().
-      const leaks = collector.drainExit();
+      // Without leak checking memcheck still writes a stray "possibly lost" record at exit now and then: not this mode's business.
+      const exit = collector.drainExit();
+      const leaks = (opts.mode ?? MEMCHECK).leaks ? exit : [];
       const stray = collector.drainCalls();
       return [...leaks, ...stray];
     },
+    // memcheck writes its suppression counts as a process exits: only meaningful after close().
+    exitNotes: async () => suppressedNotes(collector.suppressed, readSuppressions(suppressions)),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -146,7 +146,7 @@ function cause({ cause: c, families, ids, open }: CauseView): string {
 function causes(v: ReportView): string[] {
   if (v.causes.length === 0) return ['<p class="muted">No failing cases.</p>'];
   return [
-    `<p>${v.failingCases} failing case(s), ${v.causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three native frames, or the one line of a Python/Node stack that crashed), their crash (signal and stderr headline) or their failure reason is the same.</p>`,
+    `<p>${v.failingCases} failing case(s), ${v.causes.length} distinct cause(s). Cases are grouped when their first memory finding (kind, message, top three native frames, or the one line of a Python/Node stack that crashed; for a timing finding, its code location), their crash (signal and stderr headline) or their failure reason is the same.</p>`,
     ...v.causes.map(cause),
   ];
 }
