@@ -216,7 +216,7 @@ describe('index.html: sections over one view model', () => {
 describe('bench.json: one view model, two renderers', () => {
   it('the console shows each part that was measured, in order', () => {
     const t = benchTable(fullBench());
-    const heads = ['In-process op times', 'FFI boundary', 'Host: child process', 'Harness: conformance', 'Default conformance run', 'Goals', 'skipped: liboqs ML-KEM-512 ffi: no native loop'];
+    const heads = ['Median time per call, in process', 'FFI boundary', 'Host: child process', 'Harness: conformance', 'Default conformance run', 'Goals', 'skipped: liboqs ML-KEM-512 ffi: no native loop'];
     const at = heads.map((x) => t.indexOf(x));
     expect(at.every((i) => i > 0), `${heads.filter((_, i) => at[i]! < 0)}`).toBe(true);
     expect([...at].sort((x, y) => x - y)).toEqual(at);

@@ -4,8 +4,8 @@
 // model (view.ts). Every string from bench.json is escaped.
 
 import type { Bench, BenchGoal } from '../../model/bench.ts';
-import { escapeAttr as a, escapeMarkup as h, fmtRate, fmtSeconds, fmtUs, jsonInScript } from '../text.ts';
-import { benchView, type BenchChart, type BenchView } from './view.ts';
+import { escapeAttr as a, escapeMarkup as h, fmtUs, jsonInScript } from '../text.ts';
+import { benchView, conformanceRunLines, type BenchChart, type BenchTable, type BenchView } from './view.ts';
 
 /** The section's id in index.html (and its link in the page's table of contents). */
 export const BENCH_SECTION_ID = 'benchmarks';
@@ -102,6 +102,12 @@ function part(title: string, cls: string, head: readonly string[], leftCols: num
   ];
 }
 
+/** One of the view's tables, its cells escaped; with or without its title. */
+function table(v: BenchView, id: BenchTable['id'], titled = true): string[] {
+  const t = v.tables.find((x) => x.id === id)!;
+  return part(titled ? h(t.title) : '', t.id, t.head.map(h), t.leftCols, t.rows.map((r) => r.map(h)));
+}
+
 function machineLine(b: Bench): string {
   const m = b.run.machine;
   return `<p class="muted">${h(b.run.startedAt)} · ${m.cpus} × ${h(m.cpuModel)} · ${m.memGiB} GiB · node ${h(m.node)} · ${h(m.platform)} · load average ${h(m.loadStart.map((x) => x.toFixed(2)).join(' / '))} at start, ${h(m.loadEnd.map((x) => x.toFixed(2)).join(' / '))} at end · min ${b.run.minTimeMs} ms per op</p>`;
@@ -126,22 +132,14 @@ function opTimes(v: BenchView): string[] {
     '<h3>Median time per call, in process (log scale; whisker: one IQR wide, centred on the median)</h3>',
     `<p class="legend">${v.backends.map((id) => `<span><i style="background:${colorOf(v.backends, id)}"></i>${h(id)}</span>`).join('')}</p>`,
     ...v.charts.map((c) => `<h3>${h(c.op)}</h3>${benchChartSvg(c, v.backends)}`),
-    ...part('', 'results', ['backend', 'parameter set', 'op', 'median', 'IQR', 'ops/s', 'n'], 3, v.bench.results.map((r) => [h(r.backend), h(r.parameterSet), h(r.op), h(fmtUs(r.medianUs)), h(fmtUs(r.iqrUs)), h(fmtRate(r.opsPerSec)), String(r.n)])),
+    ...table(v, 'results', false),
   ];
 }
 
-function conformanceRun(b: Bench): string[] {
-  const c = b.conformanceRun;
-  if (!c) return [];
-  return [
-    `<p>Default conformance run: ${h(c.backends.join(', '))} (host ${h(c.host)}, suites ${h(c.suites.join(', '))}): ${c.cases} cases in ${fmtSeconds(c.wallMs, 1)}${c.failing ? `, ${c.failing} failing` : ''}.</p>`,
-    ...(c.jobs !== undefined
-      ? [
-          `<p>--jobs ${c.jobs} on ${c.cores} cores; --jobs 1: ${c.jobs1WallMs === undefined ? '-' : fmtSeconds(c.jobs1WallMs, 1)}; peak RSS ${c.peakRssMiB ?? '-'} MiB; raw op time ${c.rawOpMs === undefined ? '-' : fmtSeconds(c.rawOpMs, 1)}; <strong>schedule efficiency ${c.scheduleEfficiency?.toFixed(2) ?? '-'}</strong> (raw op time / cores / wall).</p>`,
-        ]
-      : []),
-    ...part('', 'suites', ['backend', 'suite', 'cases', 'failing', 'sum of case durations'], 2, (c.bySuite ?? []).map((g) => [h(g.backend), h(g.suite), String(g.cases), String(g.failing), fmtSeconds(g.caseSumMs)])),
-  ];
+function conformanceRun(v: BenchView): string[] {
+  const [headline, jobs] = conformanceRunLines(v.bench);
+  if (!headline) return [];
+  return [`<p>${h(headline)}</p>`, ...(jobs ? [`<p>${h(jobs)}</p>`] : []), ...table(v, 'suites', false)];
 }
 
 function notMeasured(v: BenchView): string[] {
@@ -158,44 +156,11 @@ export function benchSection(v: BenchView): string {
     machineLine(b),
     ...goals(b),
     ...opTimes(v),
-    ...part(
-      'FFI boundary (native loop vs koffi, interleaved)',
-      'ffi',
-      ['backend', 'parameter set', 'op', 'native', 'koffi + contract', 'ratio', 'bare koffi', 'ratio'],
-      3,
-      b.ffiOverhead.map((r) => [
-        h(r.backend), h(r.parameterSet), h(r.op), h(fmtUs(r.nativeUs)), h(fmtUs(r.ffiUs)), r.ratio.toFixed(3),
-        r.rawFfiUs === undefined ? '-' : h(fmtUs(r.rawFfiUs)), r.rawRatio === undefined ? '-' : r.rawRatio.toFixed(3),
-      ]),
-    ),
-    ...part(
-      'Child host vs in process (interleaved; one call at a time, and 32 in flight)',
-      'host',
-      ['backend', 'parameter set', 'op', 'in process', 'child', 'ratio', 'child, pipelined', 'ratio'],
-      3,
-      b.hostOverhead.map((r) => [
-        h(r.backend), h(r.parameterSet), h(r.op), h(fmtUs(r.inprocUs)), h(fmtUs(r.childUs)), r.ratio.toFixed(2),
-        r.childPipelinedUs === undefined ? '-' : h(fmtUs(r.childPipelinedUs)), r.pipelinedRatio === undefined ? '-' : r.pipelinedRatio.toFixed(2),
-      ]),
-    ),
-    ...part(
-      'Runs that differ in one thing (host, jobs)',
-      'comparisons',
-      ['comparison', 'what', 'base', 'other', 'ratio'],
-      2,
-      (b.runComparisons ?? []).map((r) => [h(r.name), h(r.what), fmtSeconds(r.baseMs, 1), fmtSeconds(r.otherMs, 1), r.ratio.toFixed(2)]),
-    ),
-    ...part(
-      'Harness overhead (in-process conformance run vs raw op time)',
-      'harness',
-      ['backend', 'suites', 'executed', 'wall', 'case collection (≥)', 'sum of case durations', 'raw ops (model)', 'wall / raw', 'wall / cases'],
-      2,
-      b.harnessOverhead.map((r) => [
-        h(r.backend), h(r.suites.join(', ')), `${r.executed} / ${r.cases}`, fmtSeconds(r.wallMs), r.collectMs === undefined ? '-' : fmtSeconds(r.collectMs),
-        fmtSeconds(r.caseSumMs), fmtSeconds(r.rawOpMs), r.ratio.toFixed(2), r.caseRatio.toFixed(2),
-      ]),
-    ),
-    ...conformanceRun(b),
+    ...table(v, 'ffi'),
+    ...table(v, 'host'),
+    ...table(v, 'comparisons'),
+    ...table(v, 'harness'),
+    ...conformanceRun(v),
     ...notMeasured(v),
     '<p class="muted">No timing is asserted anywhere; numbers depend on the machine and its load.</p>',
     `<script type="application/json" id="bench-data">${jsonInScript({ results: b.results, goals: b.goals })}</script>`,
