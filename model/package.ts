@@ -14,6 +14,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const self = fileURLToPath(import.meta.url);
 
+/** Set by the bundler (harness/hosts/bundle.ts): in a bundle, this file's own path says nothing. */
+declare const PQC_PACKAGE_ROOT: string | undefined;
+
 /** Running the compiled JavaScript (dist/) rather than the .ts sources. */
 export const COMPILED = self.endsWith('.js');
 
@@ -21,7 +24,7 @@ export const COMPILED = self.endsWith('.js');
 export const DIST_DIR = 'dist';
 
 /** The package root: the checkout, or node_modules/pqc-harness. */
-export const PACKAGE_ROOT = resolve(dirname(self), COMPILED ? '../..' : '..');
+export const PACKAGE_ROOT = typeof PQC_PACKAGE_ROOT === 'string' ? PQC_PACKAGE_ROOT : resolve(dirname(self), COMPILED ? '../..' : '..');
 
 /** A file of the package, by its path from the root (`build/liboqs/lib/liboqs.so`). */
 export function packagePath(...parts: string[]): string {

@@ -2,6 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WrapperBackend } from '../backends/modulewrapper/client.ts';
 import { openChildBackend } from '../harness/hosts/child.ts';
+import { bundledChild } from '../harness/hosts/bundle.ts';
+import { parseSpec } from '../backends/registry.ts';
+import { FAULT_BACKEND } from '../harness/selftest/faults.ts';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { openProcessBackend } from '../backends/process.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { RejectedError, UnsupportedError } from '../model/contract.ts';
@@ -264,5 +268,31 @@ describe('process: backends', () => {
     } finally {
       await b.close!();
     }
+  });
+});
+
+describe('the bundled child (what memcheck runs in a checkout)', () => {
+  it('serves a registry backend, and a seeded module of the package sharing its error classes', async () => {
+    const noble = await bundledChild(parseSpec('noble'));
+    expect(noble!.spec).toBe('noble');
+    const fault = await bundledChild(parseSpec(`module:${FAULT_BACKEND}`));
+    expect(fault!.spec).toMatch(/^module:.*\.cache\/bundles\/[0-9a-f]{16}\/harness\/selftest\/fault-backend\.mjs$/);
+    const a = await openChildBackend(noble!.spec, { entry: noble!.entry });
+    const b = await openChildBackend(fault!.spec, { entry: fault!.entry });
+    try {
+      const kp = await a.kem!.keygen('ML-KEM-768', new Uint8Array(32), new Uint8Array(32));
+      expect(Buffer.from(kp.ek)).toEqual(Buffer.from(ml_kem768.keygen(new Uint8Array(64)).publicKey));
+      // A refusal thrown by the bundled module arrives as the harness's RejectedError, not a bare Error.
+      const noSuchFault = new Uint8Array(1088).fill(255);
+      await expect(b.kem!.decaps('ML-KEM-768', new Uint8Array(2400), noSuchFault)).rejects.toThrow(RejectedError);
+      await expect(b.kem!.decaps('ML-KEM-768', new Uint8Array(2400), noSuchFault)).rejects.toThrow('no fault #255');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('is not used for a module outside the package, or one already JavaScript', async () => {
+    expect(await bundledChild(parseSpec('module:/tmp/elsewhere/impl.ts'))).toBeNull();
+    expect(await bundledChild(parseSpec(`module:${fileURLToPath(new URL('./fixtures/crucible-noble.mjs', import.meta.url))}`))).toBeNull();
   });
 });

@@ -6,8 +6,8 @@ import type { BackendInfo } from '../../model/contract.ts';
 import { nodeCommand } from '../../model/package.ts';
 import { WrapperConnection, openWrapperBackend, type WrapperBackend, type WrapperOptions } from '../../backends/modulewrapper/client.ts';
 
-export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string; nodeFlags?: string[] } = {}): string[] {
-  const node = nodeCommand('harness/hosts/child-main.ts');
+export function childArgv(spec: string, opts: { command?: string[]; liboqs?: string; nodeFlags?: string[]; entry?: string } = {}): string[] {
+  const node = opts.entry ? [process.execPath, opts.entry] : nodeCommand('harness/hosts/child-main.ts');
   // Flags for the child's node go right after the node binary.
   const prefix = opts.command ?? [node[0]!, ...(opts.nodeFlags ?? []), ...node.slice(1)];
   return [...prefix, spec, ...(opts.liboqs ? ['--liboqs', opts.liboqs] : [])];
@@ -18,6 +18,8 @@ export interface ChildBackendOptions extends WrapperOptions {
   command?: string[];
   /** Flags for the child's node (before --import). */
   nodeFlags?: string[];
+  /** A bundled child-main (bundle.ts) to run instead of the sources or the compiled file. */
+  entry?: string;
   liboqs?: string;
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Backend } from '../../model/contract.ts';
 import type { Finding } from '../../model/results.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, type ProcessBackend } from '../../backends/modulewrapper/client.ts';
+import { bundledChild } from './bundle.ts';
 import { openChildBackend, type ChildBackendOptions } from './child.ts';
 import { openOwnProcess, type BackendSpec } from '../../backends/registry.ts';
 import { env } from '../../model/config.ts';
@@ -271,7 +272,14 @@ export async function openValgrindBackend(spec: BackendSpec, opts: ValgrindHostO
       const python = env('PQC_PYTHON') ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
       inner = await openOwnProcess(spec, { ...common, python });
     } else {
-      inner = await openChildBackend(spec.text, { ...common, ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}), ...(opts.liboqs ? { liboqs: opts.liboqs } : {}) });
+      // Node starts twice as fast under memcheck from one bundled file as through tsx's loader.
+      const bundled = await bundledChild(spec);
+      inner = await openChildBackend(bundled?.spec ?? spec.text, {
+        ...common,
+        ...(bundled ? { entry: bundled.entry } : {}),
+        ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}),
+        ...(opts.liboqs ? { liboqs: opts.liboqs } : {}),
+      });
     }
   } catch (e) {
     const why = collector.drainCalls().map((f) => `\n  ${f.kind}: ${f.message}`).join('');

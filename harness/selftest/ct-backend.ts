@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../model/package.ts';
 import koffi from 'koffi';
 import { RejectedError, UnsupportedError, type Backend, type KemApi } from '../../model/contract.ts';
 
@@ -25,8 +25,8 @@ export const CT_SELECTOR = 3;
 export const CT_K = 32;
 
 export const CT_FIXTURE_LIBS: Record<CtBuild, string> = {
-  O0: fileURLToPath(new URL('../../build/fixture/libpqc_ct_O0.so', import.meta.url)),
-  O2: fileURLToPath(new URL('../../build/fixture/libpqc_ct_O2.so', import.meta.url)),
+  O0: packagePath('build/fixture/libpqc_ct_O0.so'),
+  O2: packagePath('build/fixture/libpqc_ct_O2.so'),
 };
 
 /** The C function of one cell. */

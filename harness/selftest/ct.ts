@@ -13,7 +13,7 @@
 // - A twin cell passes with zero findings and the right answer.
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { modulePath } from '../../model/package.ts';
 import { equalBytes, toHex } from '../../model/bytes.ts';
 import type { Backend } from '../../model/contract.ts';
 import { kemApi } from '../../model/contract.ts';
@@ -23,7 +23,7 @@ import { openCtBackend } from '../hosts/ct.ts';
 import { runInfo, suiteInfo } from '../run-info.ts';
 import { CT_BUILDS, CT_FIXTURE_LIBS, CT_K, CT_LEAKS, CT_VARIANTS, ctFunction, type CtBuild, type CtLeak, type CtVariant } from './ct-backend.ts';
 
-export const CT_BACKEND = fileURLToPath(new URL('./ct-backend.ts', import.meta.url));
+export const CT_BACKEND = modulePath('harness/selftest/ct-backend.ts');
 const SPEC = `module:${CT_BACKEND}`;
 
 /** What memcheck must report for each seeded leak (native/fixture/README.md). */
