@@ -212,7 +212,7 @@ describe('the worst offenders in one run, beside noble', () => {
       `process:sh -c 'sleep 300 & echo $! >> ${pidFile}; exec env MW_DIE_AT=5 node ${WRAPPER}'`,
       ...['exits.ts', 'mutates.ts', 'throws.ts', 'hangs.ts', 'huge-messages.ts'].map(hostile),
     ];
-    const args = ['--suite', 'acvp', '--param', 'ML-KEM-768', '--timeout-ms', '2000'];
+    const args = ['--suite', 'acvp', '--param', 'ML-KEM-768', '--timeout-ms', '1000'];
     const [all, alone] = await Promise.all([
       cli(['run', '--backend', ['noble', ...offenders].join(','), ...args, '--out', out]),
       cli(['run', '--backend', 'noble', ...args, '--out', join(out, 'alone')]),
