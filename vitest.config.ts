@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     // Native backends are driven through child hosts; forks keep a stray abort
     // from taking the whole runner down with it.
     pool: 'forks',
+    // One more fork than cores (vitest's default is one fewer): many tests wait on the
+    // processes they start (valgrind, wrappers, the CLI). On 2 cores: 14 min -> 9.4 min.
+    maxWorkers: availableParallelism() + 1,
     testTimeout: 120_000,
     hookTimeout: 300_000,
     coverage: {

@@ -12,7 +12,8 @@ import { buildWycheproofFile, WYCHEPROOF_FILES, wycheproofSuite } from '../harne
 import { createNobleBackend } from '../backends/noble.ts';
 import { readVectorJson } from '../vectors/store.ts';
 import { runCases, type Ran } from './run-cases.ts';
-import { nobleWith as mutant, reduceEk } from './fixtures/mutants/wrap.ts';
+import { nobleWith as mutant, patched, reduceEk } from './fixtures/mutants/wrap.ts';
+import { openRustBackend } from '../backends/rust.ts';
 
 const notPassing = (rs: Ran[]) => rs.filter((r) => r.status !== 'pass');
 const ids = (rs: Ran[]) => rs.map((r) => r.id).sort();
@@ -226,8 +227,9 @@ describe('wycheproof suite: mutant backends are caught', () => {
   });
 
   it('sign that ignores ctx fails exactly the sign cases with a non-empty ctx', async () => {
-    const noble = createNobleBackend();
-    const m = mutant('ctx-ignored', {}, { sign: (ps, sk, msg, _ctx, rnd) => noble.dsa!.sign(ps, sk, msg, new Uint8Array(0), rnd) });
+    // Over the rust cdylib: 429 signatures, five times faster than noble's.
+    const rust = await openRustBackend();
+    const m = patched(rust, 'ctx-ignored', {}, { sign: (ps, sk, msg, _ctx, rnd) => rust.dsa!.sign(ps, sk, msg, new Uint8Array(0), rnd) });
     const t = performance.now();
     const rs = await runCases(m, calling(CASES, 'dsa.sign'));
     console.log(`wycheproof: ctx mutant ran ${rs.length} sign cases in ${(performance.now() - t).toFixed(0)} ms`);
