@@ -111,7 +111,7 @@ export interface ConformanceRun {
   peakRssMiB?: number;
   /** The raw-op model of the executed cases, every backend summed (harness/bench/pricing.ts). */
   rawOpMs?: number;
-  /** Executed cases the model could not price (counted at their own durationMs). */
+  /** Executed cases priced neither by the model nor by an in-process run of the same case (counted at their durationMs in this run, which includes waiting). */
   unmodelled?: number;
   /** (rawOpMs / cores) / wallMs: how close the run comes to keeping every core busy with crypto. */
   scheduleEfficiency?: number;

@@ -1,7 +1,7 @@
 // A fresh process for one timed in-process conformance run (harness overhead):
 //   node [--import tsx] harness/bench/conformance-child.{ts,js} '<json>' OUTFILE
 // json: { backend, suites, params?, liboqs?, host?, jobs? }. Writes OUTFILE:
-//   {wallMs, collectMs, cases: [{suite, op, requires, repeats, parameterSet, status, durationMs}]}
+//   {wallMs, collectMs, cases: [{id, suite, op, requires, repeats, parameterSet, status, durationMs}]}
 // (a file, not stdout: native libraries may print to fd 1).
 // A fresh process because some backends cannot be opened twice in one process
 // (liboqs registers a koffi callback type by name), and because a conformance
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   // Every contract op each case calls (`requires`, `repeats` times), for the raw-op model.
   const shapes = caseShapes(collected);
   const cases = res.cases.map((c) => ({
+    id: c.id,
     suite: c.suite,
     op: c.op,
     ...(shapes.get(`${c.suite}\0${c.id}`) ?? { requires: [c.op], repeats: 1 }),

@@ -92,7 +92,7 @@ export function conformanceRunLines(b: Bench): string[] {
   const out = [`Default conformance run: ${c.backends.join(', ')} (host ${c.host}, suites ${c.suites.join(', ')}): ${c.cases} cases in ${fmtSeconds(c.wallMs, 1)}${c.failing ? `, ${c.failing} failing` : ''}.`];
   if (c.jobs !== undefined) {
     out.push(
-      `--jobs ${c.jobs} on ${c.cores} cores; --jobs 1: ${opt(c.jobs1WallMs, (x) => fmtSeconds(x, 1))}; peak RSS ${c.peakRssMiB ?? '-'} MiB; ` +
+      `--jobs ${c.jobs} on ${c.cores} cores; --jobs 1: ${opt(c.jobs1WallMs, (x) => fmtSeconds(x, 1))}; peak RSS ${opt(c.peakRssMiB, (x) => x.toFixed(0))} MiB; ` +
         `raw op time ${opt(c.rawOpMs, (x) => fmtSeconds(x, 1))} (${c.unmodelled ?? 0} cases unmodelled); schedule efficiency ${c.scheduleEfficiency?.toFixed(2) ?? '-'} (raw op time / cores / wall).`,
     );
   }
