@@ -9,12 +9,13 @@ import { hasOp, RejectedError, UnsupportedError, type Backend } from '../model/c
 import { CrashError, TimeoutError } from '../model/errors.ts';
 import { backendEntry } from '../model/backend-entry.ts';
 import { asText, CAPS, capCaseText, capText } from '../model/limits.ts';
-import type { ParamSet } from '../model/params.ts';
+import { ALL_PARAMS, type ParamSet } from '../model/params.ts';
 import { classifyFailure, type Classifiable } from '../model/bug-classes.ts';
 import { isGateFailure, RESULTS_SCHEMA, summarize, type BackendEntry, type CaseResult, type Finding, type Results, type Status } from '../model/results.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
 import { recordCoverage } from './coverage/backends.ts';
 import { startCoverage } from './coverage/profiler.ts';
+import { ProgressThrottle, progressText } from './progress.ts';
 import { whereText } from '../vectors/fields.ts';
 import { captureSources, findingsFromCrash } from './hosts/crash-stderr.ts';
 import { chooseHost, openHosted, type HostKind } from './hosts/index.ts';
@@ -254,26 +255,37 @@ async function runAcross(suite: AcrossBackendsSuite, opened: Opened[], opts: Run
       }
     },
   });
-  return rs
-    .filter((r) => !opts.shard || shardOf('', r.id, opts.shard.count) === opts.shard.index - 1)
-    .map((r) => {
-      const out: CaseResult = {
-        id: r.id,
-        // The id names the backends; the result is filed under the culprit or the first.
-        backend: r.culprit ?? r.backends[0]!,
-        suite: suite.name,
-        family: r.family,
-        parameterSet: r.parameterSet,
-        op: r.op,
-        source: null,
-        status: r.findings?.length && r.status === 'pass' ? 'fail' : r.status,
-        durationMs: r.durationMs,
-        findings: r.findings ?? [],
-      };
-      for (const k of ['reason', 'inputs', 'expected', 'got', 'crash'] as const) if (r[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = r[k];
-      classify(out, { suite: suite.name, family: r.family, op: r.op });
-      return capCaseText(out);
-    });
+  // A backend that was asked for but did not open would otherwise just be absent
+  // from every check, and the run pass without it: one error per parameter set says so.
+  const unopened = opened
+    .filter((o) => !o.backend)
+    .flatMap((o) =>
+      (opts.params ?? ALL_PARAMS).map((ps): CaseResult => {
+        const out: CaseResult = { id: `${suite.name}/unopened/${o.spec.text}/${ps}`, backend: o.spec.text, suite: suite.name, family: 'unopened', parameterSet: ps, op: 'open', source: null, status: 'error', reason: o.openError!, durationMs: 0, findings: [] };
+        classify(out, { suite: suite.name, family: out.family, op: out.op });
+        return out;
+      }),
+    );
+  const inShard = (r: { id: string }) => !opts.shard || shardOf('', r.id, opts.shard.count) === opts.shard.index - 1;
+  const checked = rs.filter(inShard).map((r) => {
+    const out: CaseResult = {
+      id: r.id,
+      // The id names the backends; the result is filed under the culprit or the first.
+      backend: r.culprit ?? r.backends[0]!,
+      suite: suite.name,
+      family: r.family,
+      parameterSet: r.parameterSet,
+      op: r.op,
+      source: null,
+      status: r.findings?.length && r.status === 'pass' ? 'fail' : r.status,
+      durationMs: r.durationMs,
+      findings: r.findings ?? [],
+    };
+    for (const k of ['reason', 'inputs', 'expected', 'got', 'crash'] as const) if (r[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = r[k];
+    classify(out, { suite: suite.name, family: r.family, op: r.op });
+    return capCaseText(out);
+  });
+  return [...unopened.filter(inShard), ...checked];
 }
 
 export async function runConformance(opts: RunOptions): Promise<Results> {
@@ -286,16 +298,17 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
     cases: opts.shard ? cases.filter((c) => shardOf(spec.text, c.id, opts.shard!.count) === opts.shard!.index - 1) : cases,
   }));
   const total = new Map(perBackend.map((p) => [p.spec.text, p.cases.length]));
+  const throttle = new ProgressThrottle();
   const tick = opts.progress
     ? setInterval(() => {
-        const line = [...tally]
-          .map(([spec, t]) => {
-            const done = Object.values(t).reduce((a, b) => a + b, 0);
-            const bad = t.fail + t.crash + t.timeout + t.error;
-            return `${spec} ${done}/${total.get(spec)}${bad ? ` (${bad} failing)` : ''}`;
-          })
-          .join('  ');
-        opts.progress!(`progress: ${line}`);
+        const text = progressText(
+          [...tally].map(([spec, t]) => [
+            spec,
+            { done: Object.values(t).reduce((a, b) => a + b, 0), total: total.get(spec)!, failing: t.fail + t.crash + t.timeout + t.error },
+          ]),
+        );
+        const line = throttle.next(text, Date.now());
+        if (line) opts.progress!(line);
       }, 2000)
     : undefined;
   // Before any backend opens: V8 counts blocks only in code compiled after coverage starts.

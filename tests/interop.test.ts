@@ -7,6 +7,9 @@ import { createNobleBackend } from '../backends/noble.ts';
 import { CrashError } from '../model/errors.ts';
 import { RejectedError, type Backend, type DsaApi, type KemApi } from '../model/contract.ts';
 import { interopSuite, runInterop, type InteropResult } from '../harness/suites/interop.ts';
+import { runConformance } from '../harness/runner.ts';
+import { isGateFailure } from '../model/results.ts';
+import { assertResults } from '../model/validate.ts';
 
 import { nobleWith } from './fixtures/mutants/wrap.ts';
 
@@ -104,5 +107,19 @@ describe('interop', () => {
     const rs = await runInterop({ noble, kemOnly }, { params: ['ML-KEM-512', 'ML-DSA-44'] });
     expect(rs.filter((r) => r.parameterSet === 'ML-DSA-44').every((r) => r.status === 'skip' && /kemOnly does not offer ML-DSA-44/.test(r.reason!))).toBe(true);
     expect(rs.filter((r) => r.parameterSet === 'ML-KEM-512').every((r) => r.status === 'pass')).toBe(true);
+  });
+
+  it('a backend that does not open is an error per parameter set, not silently left out of the checks', { timeout: 120_000 }, async () => {
+    const broken = 'json-abi:/nonexistent/libpqc.so';
+    const res = await runConformance({ backends: ['noble', 'module:tests/fixtures/mutants/none.ts', broken], suites: ['interop'], params: ['ML-KEM-512', 'ML-DSA-44'], host: 'inproc' });
+    assertResults(JSON.parse(JSON.stringify(res)), 'results.json');
+    const failing = res.cases.filter(isGateFailure);
+    expect(failing.map((c) => [c.id, c.backend, c.status])).toEqual([
+      [`interop/unopened/${broken}/ML-KEM-512`, broken, 'error'],
+      [`interop/unopened/${broken}/ML-DSA-44`, broken, 'error'],
+    ]);
+    expect(failing[0]!.reason).toMatch(/unavailable/);
+    // The two that opened are still checked against each other.
+    expect(res.cases.filter((c) => c.status === 'pass').length).toBeGreaterThan(0);
   });
 });
