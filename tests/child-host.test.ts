@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WrapperBackend } from '../backends/modulewrapper/client.ts';
 import { openChildBackend } from '../harness/hosts/child.ts';
 import { bundledChild } from '../harness/hosts/bundle.ts';
+import { openHosted } from '../harness/hosts/index.ts';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PACKAGE_ROOT } from '../model/package.ts';
+import type { Backend } from '../model/contract.ts';
 import { parseSpec } from '../backends/registry.ts';
 import { FAULT_BACKEND } from '../harness/selftest/faults.ts';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
@@ -288,6 +294,40 @@ describe('the bundled child (what memcheck runs in a checkout)', () => {
       await expect(b.kem!.decaps('ML-KEM-768', new Uint8Array(2400), noSuchFault)).rejects.toThrow('no fault #255');
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('harness processes bundling at once agree on one folder and leave no staging folder behind', async () => {
+    const script = `import { bundledChild } from './harness/hosts/bundle.ts'; import { parseSpec } from './backends/registry.ts'; console.log((await bundledChild(parseSpec('rust'))).entry);`;
+    const one = () =>
+      new Promise<string>((done, fail) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d));
+        p.on('exit', (code) => (code === 0 ? done(out.trim()) : fail(new Error(`exit ${code}`))));
+      });
+    const entries = await Promise.all([one(), one(), one()]);
+    expect(new Set(entries).size).toBe(1);
+    const bundles = dirname(dirname(dirname(entries[0]!)));
+    expect(readdirSync(bundles).filter((d) => d.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('serves the plain child host when the run is not collecting its own coverage', async () => {
+    const saved = process.env['NODE_V8_COVERAGE'];
+    delete process.env['NODE_V8_COVERAGE'];
+    let b: Backend;
+    try {
+      b = await openHosted(parseSpec('noble'), 'child');
+    } finally {
+      if (saved !== undefined) process.env['NODE_V8_COVERAGE'] = saved;
+    }
+    try {
+      const children = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'args='], { encoding: 'utf8' });
+      expect(children).toMatch(/\.cache\/bundles\/[0-9a-f]{16}\/harness\/hosts\/child-main\.mjs noble/);
+      const kp = await b.kem!.keygen('ML-KEM-768', new Uint8Array(32), new Uint8Array(32));
+      expect(Buffer.from(kp.ek)).toEqual(Buffer.from(ml_kem768.keygen(new Uint8Array(64)).publicKey));
+    } finally {
+      await b!.close?.();
     }
   });
 
