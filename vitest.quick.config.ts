@@ -1,6 +1,6 @@
 // `npm run test:quick`: the developer loop. Every test file but the ones that
-// run memory checkers, build or run the fleet, or pack and install the
-// package; no coverage. `npm test` (what CI runs) runs them all.
+// run memory checkers, build or run the fleet, pack and install the
+// package, or time conformance runs; no coverage. `npm test` (what CI runs) runs them all.
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
@@ -13,6 +13,7 @@ export const SLOW_FILES = [
   'tests/fleet-*.test.ts', // the fleet's wrappers, built and run
   'tests/vitest-integration.test.ts', // npm pack, an install, vitest runs
   'tests/package.test.ts', // npm pack and an install
+  'tests/bench-conformance.test.ts', // a small bench --conformance: a minute of conformance runs
 ];
 
 export default mergeConfig(base, defineConfig({ test: { exclude: SLOW_FILES } }));
