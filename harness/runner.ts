@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { fnv1a32 } from '../model/bytes.ts';
 import { collectDerivedCalls } from '../model/derived-calls.ts';
-import type { Case, Outcome, Suite } from '../model/case.ts';
+import type { Case, CaseContext, Outcome, Suite } from '../model/case.ts';
 import { hasOp, RejectedError, UnsupportedError, type Backend } from '../model/contract.ts';
 import { CrashError, TimeoutError } from '../model/errors.ts';
 import { backendEntry } from '../model/backend-entry.ts';
@@ -15,7 +15,7 @@ import { isGateFailure, RESULTS_SCHEMA, summarize, type BackendEntry, type CaseR
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
 import { recordCoverage } from './coverage/backends.ts';
 import { startCoverage } from './coverage/profiler.ts';
-import { ProgressThrottle, progressText } from './progress.ts';
+import { ProgressThrottle, progressLine, type LiveCase } from './progress.ts';
 import { whereText } from '../vectors/fields.ts';
 import { captureSources, findingsFromCrash } from './hosts/crash-stderr.ts';
 import { chooseHost, openHosted, type HostKind } from './hosts/index.ts';
@@ -110,7 +110,7 @@ export function staticSkip(b: Backend, c: Pick<Case, 'parameterSet' | 'requires'
 export type RunPart = Omit<CaseResult, 'id' | 'backend' | 'suite' | 'family' | 'parameterSet' | 'op' | 'source'>;
 
 /** Run one case on one backend and classify the outcome (skip, pass, fail, crash, timeout, error). */
-export async function runCase(b: Backend, c: Case): Promise<RunPart> {
+export async function runCase(b: Backend, c: Case, ctx?: CaseContext): Promise<RunPart> {
   const skip = staticSkip(b, c);
   if (skip) return { status: 'skip', reason: skip, durationMs: 0, findings: [] };
   const t0 = performance.now();
@@ -118,7 +118,7 @@ export async function runCase(b: Backend, c: Case): Promise<RunPart> {
   let crashFindings: Finding[] = [];
   const derivedCalls = new Set<string>();
   try {
-    outcome = await collectDerivedCalls(derivedCalls, () => c.run(b));
+    outcome = await collectDerivedCalls(derivedCalls, () => c.run(b, ctx));
   } catch (e) {
     if (e instanceof UnsupportedError) outcome = { status: 'skip', reason: e.message };
     else if (e instanceof CrashError) {
@@ -208,7 +208,7 @@ async function closeOne(o: Opened): Promise<void> {
  * heaviest first, so every instance stays busy to the end; results keep the
  * cases' own order whatever order they finished in.
  */
-async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>, jobs: number): Promise<CaseResult[]> {
+async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>, running: Map<string, LiveCase>, jobs: number): Promise<CaseResult[]> {
   const base = (c: Case) => ({ id: c.id, backend: o.spec.text, suite: c.suite, family: c.family, parameterSet: c.parameterSet, op: c.op, source: c.source });
   if (!o.backend) {
     // A backend that was asked for but cannot be opened fails every one of its cases, loudly.
@@ -227,7 +227,10 @@ async function runCases(o: Opened, cases: Case[], counts: Record<Status, number>
     while (next < order.length) {
       const i = order[next++]!;
       const c = cases[i]!;
-      const r = { ...base(c), ...(await runCase(backend, c)) };
+      const live: LiveCase = { done: 0, total: c.repeats ?? 1 };
+      running.set(c.id, live);
+      const r = { ...base(c), ...(await runCase(backend, c, { progress: (done) => (live.done = done) })) };
+      running.delete(c.id);
       counts[r.status]++;
       results[i] = r;
       // An in-process backend settles its promises as microtasks: without a turn of
@@ -298,16 +301,19 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
     cases: opts.shard ? cases.filter((c) => shardOf(spec.text, c.id, opts.shard!.count) === opts.shard!.index - 1) : cases,
   }));
   const total = new Map(perBackend.map((p) => [p.spec.text, p.cases.length]));
+  const running = new Map(perBackend.map((p) => [p.spec.text, new Map<string, LiveCase>()]));
   const throttle = new ProgressThrottle();
   const tick = opts.progress
     ? setInterval(() => {
-        const text = progressText(
-          [...tally].map(([spec, t]) => [
-            spec,
-            { done: Object.values(t).reduce((a, b) => a + b, 0), total: total.get(spec)!, failing: t.fail + t.crash + t.timeout + t.error },
-          ]),
+        const line = throttle.next(
+          progressLine(
+            [...tally].map(([spec, t]) => [
+              spec,
+              { done: Object.values(t).reduce((a, b) => a + b, 0), total: total.get(spec)!, failing: t.fail + t.crash + t.timeout + t.error, running: running.get(spec) },
+            ]),
+          ),
+          Date.now(),
         );
-        const line = throttle.next(text, Date.now());
         if (line) opts.progress!(line);
       }, 2000)
     : undefined;
@@ -321,7 +327,7 @@ export async function runConformance(opts: RunOptions): Promise<Results> {
       perBackend.map((p, i) => {
         const counts = { pass: 0, fail: 0, skip: 0, crash: 0, timeout: 0, error: 0 };
         tally.set(p.spec.text, counts);
-        return runCases(opened[i]!, p.cases, counts, jobsOf(opts));
+        return runCases(opened[i]!, p.cases, counts, running.get(p.spec.text)!, jobsOf(opts));
       }),
     );
     // A loop, not push(...): a fleet run holds more results than a call takes arguments.

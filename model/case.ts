@@ -57,7 +57,7 @@ export interface Case {
   /** Inputs shown in the report for a case that did not pass (hex); computed only then. */
   inputs?: () => Shown;
   /** Run once on one backend; throwing is `error` unless the error says otherwise. */
-  run(backend: Backend): Promise<Outcome>;
+  run(backend: Backend, ctx?: CaseContext): Promise<Outcome>;
   /** Per-case timeout override in ms (long procedures such as accumulated digests). */
   timeoutMs?: number;
   /**
@@ -66,6 +66,12 @@ export interface Case {
    * starts the heaviest cases first; the benchmark prices a case's raw work by it.
    */
   repeats?: number;
+}
+
+/** What the runner offers a running case. */
+export interface CaseContext {
+  /** How many of the case's `repeats` are done: progress lines show it while a long case runs. */
+  progress?(done: number): void;
 }
 
 export function caseId(parts: (string | number | undefined)[]): string {

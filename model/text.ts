@@ -38,3 +38,8 @@ const TERMINAL_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069
 export function forTerminal(s: string): string {
   return s.replace(TERMINAL_SEQUENCE, '').replace(TERMINAL_CONTROL, '');
 }
+
+/** 1000000 as "1 000 000": counts in prose and progress lines. */
+export function groupDigits(n: number): string {
+  return n.toLocaleString('en-US').replace(/,/g, ' ');
+}

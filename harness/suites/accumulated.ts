@@ -17,6 +17,7 @@ import { equalBytes, toHex, ZERO32 } from '../../model/bytes.ts';
 import type { Case, Outcome } from '../../model/case.ts';
 import { dsaApi, kemApi, type Backend } from '../../model/contract.ts';
 import { DSA_PARAMS, KEM, KEM_PARAMS, type DsaParam, type KemParam } from '../../model/params.ts';
+import { groupDigits } from '../../model/text.ts';
 import { katCases } from './kat.ts';
 import type { FipsRule, PerBackendSuite, SuiteOptions } from './suite.ts';
 
@@ -64,10 +65,6 @@ function timeoutFor(count: number): number {
   if (count <= 100) return 10 * MINUTE;
   if (count <= 10_000) return 60 * MINUTE;
   return 24 * 60 * MINUTE; // 1 000 000 ML-KEM tests: hours on a JS backend
-}
-
-function countLabel(n: number): string {
-  return n.toLocaleString('en-US').replace(/,/g, ' ');
 }
 
 /** Streams up to this size come from node:crypto's native SHAKE-128 in one piece; longer ones from noble's XOF. */
@@ -118,16 +115,16 @@ function policySkip(b: Backend, count: number, long: boolean): Outcome | undefin
   if (long || count <= JS_DEFAULT_MAX || info.kind !== 'js') return undefined;
   return {
     status: 'skip',
-    reason: `${countLabel(count)}-test digest runs on native backends; ${info.id} (JS) runs ${JS_DEFAULT_MAX} (use --long to force)`,
+    reason: `${groupDigits(count)}-test digest runs on native backends; ${info.id} (JS) runs ${JS_DEFAULT_MAX} (use --long to force)`,
   };
 }
 
 function judgeDigest(what: string, got: Uint8Array, want: string, count: number): Outcome {
   const hex = toHex(got);
-  if (hex === want) return { status: 'pass', note: `digest ${hex} after ${countLabel(count)} tests` };
+  if (hex === want) return { status: 'pass', note: `digest ${hex} after ${groupDigits(count)} tests` };
   return {
     status: 'fail',
-    reason: `${what}: accumulated digest over ${countLabel(count)} tests differs (the first diverging test is not known: compare with another backend via interop)`,
+    reason: `${what}: accumulated digest over ${groupDigits(count)} tests differs (the first diverging test is not known: compare with another backend via interop)`,
     expected: { digest: want },
     got: { digest: hex },
   };
@@ -141,7 +138,7 @@ function judgeDigest(what: string, got: Uint8Array, want: string, count: number)
  */
 const WINDOW = 32;
 
-async function pipelined<T>(count: number, start: (i: number) => Promise<T>, finish: (i: number, r: T) => Outcome | undefined): Promise<Outcome | undefined> {
+async function pipelined<T>(count: number, start: (i: number) => Promise<T>, finish: (i: number, r: T) => Outcome | undefined, progress?: (done: number) => void): Promise<Outcome | undefined> {
   const inflight: Promise<T>[] = [];
   let next = 0;
   const launch = (i: number) => {
@@ -155,6 +152,7 @@ async function pipelined<T>(count: number, start: (i: number) => Promise<T>, fin
       while (next < count && inflight.length < WINDOW) inflight.push(launch(next++));
       const bad = finish(done, await inflight.shift()!);
       if (bad) return bad;
+      progress?.(done + 1);
     }
     return undefined;
   } finally {
@@ -164,7 +162,7 @@ async function pipelined<T>(count: number, start: (i: number) => Promise<T>, fin
 }
 
 /** Run the ML-KEM accumulated procedure; returns the digest, or a failing Outcome on a broken round trip. */
-export async function kemAccumulated(b: Backend, ps: KemParam, count: number): Promise<Uint8Array | Outcome> {
+export async function kemAccumulated(b: Backend, ps: KemParam, count: number, progress?: (done: number) => void): Promise<Uint8Array | Outcome> {
   const api = kemApi(b);
   const cLen = KEM[ps].c;
   const rng = shake128Stream(count * (96 + cLen));
@@ -194,12 +192,13 @@ export async function kemAccumulated(b: Backend, ps: KemParam, count: number): P
       for (const x of [t.ek, t.dk, t.c, t.k, t.kBad]) acc.update(x);
       return undefined;
     },
+    progress,
   );
   return bad ?? acc.digest();
 }
 
 /** Run the ML-DSA accumulated procedure. */
-export async function dsaAccumulated(b: Backend, ps: DsaParam, count: number): Promise<Uint8Array | Outcome> {
+export async function dsaAccumulated(b: Backend, ps: DsaParam, count: number, progress?: (done: number) => void): Promise<Uint8Array | Outcome> {
   const api = dsaApi(b);
   const rng = shake128Stream(count * 32);
   const acc = accumulator();
@@ -224,6 +223,7 @@ export async function dsaAccumulated(b: Backend, ps: DsaParam, count: number): P
         got: { verify: false, test: i, xi: toHex(t.xi) },
       };
     },
+    progress,
   );
   return bad ?? acc.digest();
 }
@@ -242,12 +242,12 @@ function kemCase(ps: KemParam, count: number, long: boolean): Case {
     // keygen, encaps and decaps (twice) per test.
     repeats: count,
     inputs: () => ({ count, rng: 'SHAKE-128("") stream: d, z, m, ct~ per test' }),
-    run: async (b) => {
+    run: async (b, ctx) => {
       const skip = policySkip(b, count, long);
       if (skip) return skip;
       const bad = checkShakePrefix();
       if (bad) return bad;
-      const r = await kemAccumulated(b, ps, count);
+      const r = await kemAccumulated(b, ps, count, ctx?.progress);
       return r instanceof Uint8Array ? judgeDigest(ps, r, KEM_DIGESTS[count]![ps], count) : r;
     },
   };
@@ -267,12 +267,12 @@ function dsaCase(ps: DsaParam, count: number, long: boolean): Case {
     // keygen, sign and verify per test.
     repeats: count,
     inputs: () => ({ count, rng: 'SHAKE-128("") stream: xi per test; deterministic sign of "" with ctx ""' }),
-    run: async (b) => {
+    run: async (b, ctx) => {
       const skip = policySkip(b, count, long);
       if (skip) return skip;
       const bad = checkShakePrefix();
       if (bad) return bad;
-      const r = await dsaAccumulated(b, ps, count);
+      const r = await dsaAccumulated(b, ps, count, ctx?.progress);
       return r instanceof Uint8Array ? judgeDigest(ps, r, DSA_DIGESTS[count]![ps], count) : r;
     },
   };
