@@ -25,6 +25,8 @@ import type { ParamSet } from '../model/params.ts';
 import { parseSpec, type BackendSpec } from '../backends/registry.ts';
 import { collectCases, runCase, type RunPart } from '../harness/runner.ts';
 import { chooseHost, openHosted, type HostKind } from '../harness/hosts/index.ts';
+import { guardedBackend } from '../harness/hosts/inproc.ts';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../backends/modulewrapper/client.ts';
 import { DEFAULT_SUITES, suiteDef } from '../harness/suites/index.ts';
 
 export interface ConformanceOptions {
@@ -36,7 +38,7 @@ export interface ConformanceOptions {
   params?: readonly ParamSet[];
   /** Where a spec'd backend runs (default `auto`: native in a child process, JavaScript in this one). */
   host?: HostKind | 'auto';
-  /** Per-call timeout of out-of-process hosts, in ms. */
+  /** Per-call timeout in ms (default 30 000). */
   callTimeoutMs?: number;
   /** The suites' long variants (`--long`). */
   long?: boolean;
@@ -131,7 +133,9 @@ export function conformance(opts: ConformanceOptions): void {
   const cases = collectCases({ suites, params: opts.params, long: opts.long, backends: [name] });
 
   let opening: Promise<Backend> | undefined;
-  const backend = (): Promise<Backend> => (opening ??= spec ? openSpec(spec, opts) : Promise.resolve(opts.backend as Backend));
+  // An object is checked as the in-process host checks a module: inputs copied, answers' shapes judged, calls timed out.
+  const backend = (): Promise<Backend> =>
+    (opening ??= spec ? openSpec(spec, opts) : Promise.resolve(guardedBackend(opts.backend as Backend, opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)));
 
   const runGroup = async (group: readonly Case[], skip: (note: string) => never): Promise<void> => {
     const b = await backend();

@@ -7,10 +7,10 @@
 // reporter (JUnit, JSON) work on them; a wrong answer fails exactly the cases
 // it should, each message naming the case id with expected and got; a
 // TypeScript module backend (`module:./x.ts`) loads through vitest; a native
-// crash costs one test and vitest carries on. Watch mode is vitest's own
-// rerun of the same registration and is not exercised here.
+// crash costs one test and vitest carries on; in watch mode an edit of the
+// implementation reruns its cases with the new code.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,39 @@ describe.skipIf(!vectors)('examples/vitest-conformance, installed from the packe
       // The mutant flips bit 0 of the first byte and nothing else.
       expect(Buffer.from(got!, 'hex')[0]).toBe(Buffer.from(expected!, 'hex')[0]! ^ 1);
       expect(got!.slice(2)).toBe(expected!.slice(2));
+    }
+  });
+
+  it('watch mode: editing the implementation reruns its cases, with the new code', { timeout: 300_000 }, async () => {
+    const decaps = collectCases({ suites: ['acvp'], params: ['ML-KEM-768'] }).find((c) => c.requires.includes('kem.decaps'))!;
+    const file = join(project, 'my-kem.ts');
+    const source = readFileSync(file, 'utf8');
+    const honest = 'decaps: async (ps, dk, c) => refuse(() => kems[ps].decapsulate(c, dk)),';
+    const child = spawn('npx', ['--no-install', 'vitest', '--watch', 'test/my-kem.test.ts', '-t', `${decaps.id} `], {
+      cwd: project,
+      env: { ...quietEnv(), PQC_VECTORS_DIR: vectors!, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    const read = (d: Buffer) => (out += d.toString().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    const waitFor = async (re: RegExp, from: number) => {
+      for (const start = Date.now(); !re.test(out.slice(from)); ) {
+        if (Date.now() - start > 120_000 || child.exitCode !== null) throw new Error(`no ${re} in vitest's watch output:\n${out}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    try {
+      await waitFor(/Tests\s+1 passed/, 0);
+      const mark = out.length;
+      writeFileSync(file, source.replace(honest, 'decaps: async (ps, dk, c) => { const k = refuse(() => kems[ps].decapsulate(c, dk)); k[0]! ^= 1; return k; },'));
+      await waitFor(/Tests\s+1 failed/, mark);
+      expect(out.slice(mark)).toContain(`${decaps.id} [ML-KEM-768 kem.decaps]`);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+      writeFileSync(file, source);
     }
   });
 
