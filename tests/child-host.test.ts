@@ -331,6 +331,16 @@ describe('the bundled child (what memcheck runs in a checkout)', () => {
     }
   });
 
+  it("names the TypeScript sources in the child's stack traces", async () => {
+    const saved = process.env['NODE_V8_COVERAGE'];
+    delete process.env['NODE_V8_COVERAGE'];
+    try {
+      await expect(openHosted(parseSpec('json-abi:/nonexistent/libpqc.so'), 'child')).rejects.toThrow(/backends\/json-abi\.ts:\d+/);
+    } finally {
+      if (saved !== undefined) process.env['NODE_V8_COVERAGE'] = saved;
+    }
+  });
+
   it('is not used for a module outside the package, or one already JavaScript', async () => {
     expect(await bundledChild(parseSpec('module:/tmp/elsewhere/impl.ts'))).toBeNull();
     expect(await bundledChild(parseSpec(`module:${fileURLToPath(new URL('./fixtures/crucible-noble.mjs', import.meta.url))}`))).toBeNull();

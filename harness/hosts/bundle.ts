@@ -73,6 +73,9 @@ async function buildBundle(entries: string[]): Promise<string> {
     packages: 'external',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
+    // A child started with --enable-source-maps names the .ts sources in its stack traces, as under tsx.
+    sourcemap: 'linked',
+    sourcesContent: false,
     // model/package.ts finds the package root from its own file; in a bundle that file is elsewhere.
     define: { PQC_PACKAGE_ROOT: JSON.stringify(PACKAGE_ROOT) },
     logLevel: 'error',

@@ -66,7 +66,7 @@ export const HOSTS = {
       return openChildBackend(bundled?.spec ?? spec.text, {
         timeoutMs: opts.timeoutMs,
         env: opts.liboqs ? { PQC_LIBOQS: opts.liboqs } : undefined,
-        ...(bundled ? { entry: bundled.entry } : {}),
+        ...(bundled ? { entry: bundled.entry, nodeFlags: ['--enable-source-maps'] } : {}),
         ...(opts.instances ? { instances: opts.instances } : {}),
       });
     },
