@@ -8,7 +8,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PACKAGE_ROOT } from '../model/package.ts';
-import type { Backend } from '../model/contract.ts';
 import { parseSpec } from '../backends/registry.ts';
 import { FAULT_BACKEND } from '../harness/selftest/faults.ts';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
@@ -277,7 +276,18 @@ describe('process: backends', () => {
   });
 });
 
-describe('the bundled child (what memcheck runs in a checkout)', () => {
+/** Opens as a run does outside `npm test`: the harness's own coverage off, so the child host takes the bundle. */
+async function withoutOwnCoverage<T>(open: () => Promise<T>): Promise<T> {
+  const saved = process.env['NODE_V8_COVERAGE'];
+  delete process.env['NODE_V8_COVERAGE'];
+  try {
+    return await open();
+  } finally {
+    if (saved !== undefined) process.env['NODE_V8_COVERAGE'] = saved;
+  }
+}
+
+describe('the bundled child (what the child, valgrind and ct hosts run in a checkout)', () => {
   it('serves a registry backend, and a seeded module of the package sharing its error classes', async () => {
     const noble = await bundledChild(parseSpec('noble'));
     expect(noble!.spec).toBe('noble');
@@ -313,32 +323,19 @@ describe('the bundled child (what memcheck runs in a checkout)', () => {
   });
 
   it('serves the plain child host when the run is not collecting its own coverage', async () => {
-    const saved = process.env['NODE_V8_COVERAGE'];
-    delete process.env['NODE_V8_COVERAGE'];
-    let b: Backend;
-    try {
-      b = await openHosted(parseSpec('noble'), 'child');
-    } finally {
-      if (saved !== undefined) process.env['NODE_V8_COVERAGE'] = saved;
-    }
+    const b = await withoutOwnCoverage(() => openHosted(parseSpec('noble'), 'child'));
     try {
       const children = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'args='], { encoding: 'utf8' });
       expect(children).toMatch(/\.cache\/bundles\/[0-9a-f]{16}\/harness\/hosts\/child-main\.mjs noble/);
       const kp = await b.kem!.keygen('ML-KEM-768', new Uint8Array(32), new Uint8Array(32));
       expect(Buffer.from(kp.ek)).toEqual(Buffer.from(ml_kem768.keygen(new Uint8Array(64)).publicKey));
     } finally {
-      await b!.close?.();
+      await b.close?.();
     }
   });
 
   it("names the TypeScript sources in the child's stack traces", async () => {
-    const saved = process.env['NODE_V8_COVERAGE'];
-    delete process.env['NODE_V8_COVERAGE'];
-    try {
-      await expect(openHosted(parseSpec('json-abi:/nonexistent/libpqc.so'), 'child')).rejects.toThrow(/backends\/json-abi\.ts:\d+/);
-    } finally {
-      if (saved !== undefined) process.env['NODE_V8_COVERAGE'] = saved;
-    }
+    await expect(withoutOwnCoverage(() => openHosted(parseSpec('json-abi:/nonexistent/libpqc.so'), 'child'))).rejects.toThrow(/backends\/json-abi\.ts:\d+/);
   });
 
   it('is not used for a module outside the package, or one already JavaScript', async () => {
