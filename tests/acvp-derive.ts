@@ -1,9 +1,10 @@
 // Prompt and expectedResults documents made from an internalProjection, for
-// the modes whose prompt.json is not among the vectors. Which fields a real
-// prompt carries and which are answers is written here from the ACVP-Server
-// file layout (vectors README, FIELD-NOTES "ACVP prompt / response files"),
-// not taken from the harness, so a wrong table in the harness cannot agree
-// with itself.
+// the modes whose prompt.json is not among the vectors. ACVP-Server keeps a
+// vector set in three files: prompt.json (what a client is sent: the header,
+// the group properties and each test's inputs), expectedResults.json (tgId,
+// tcId and the answers only) and internalProjection.json (both). Which test
+// fields are inputs and which are answers is written out here, not taken from
+// the harness, so a wrong table in the harness cannot agree with itself.
 
 type Obj = Record<string, unknown>;
 type Group = Obj & { tgId: number; tests: Obj[] };
