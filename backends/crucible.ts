@@ -23,7 +23,7 @@
 
 import { fromHex, toHex } from '../model/bytes.ts';
 import { InexpressibleError, RejectedError, UnsupportedError, type BackendInfo, type Capabilities, type DialectDecision, type DsaApi, type KemApi, type Op } from '../model/contract.ts';
-import { ALL_PARAMS, isKemParam, type ParamSet } from '../model/params.ts';
+import { ALL_PARAMS, isKemParam, psArg, type ParamSet } from '../model/params.ts';
 import { ProtocolError, textOf } from './modulewrapper/codec.ts';
 import { WrapperConnection, type ProcessBackend, type WrapperOptions } from './modulewrapper/client.ts';
 import type { Codec } from './modulewrapper/link.ts';
@@ -58,8 +58,6 @@ export interface CrucibleBackend extends ProcessBackend {
   /** Route ML_DSA_Sign / ML_DSA_Verify as the evidence says; capabilities and describe() follow. */
   applyMessageReading(reading: Reading | null, decision: DialectDecision): void;
 }
-
-const paramSet = (ps: ParamSet): number => Number(ps.slice(ps.lastIndexOf('-') + 1));
 
 function parseBanner(line: Uint8Array | undefined): { implementation: string; functions: string[] } {
   let o: unknown;
@@ -99,7 +97,7 @@ export async function openCrucibleBackend(cmd: string, opts: WrapperOptions = {}
   };
 
   const call = async (fn: string, ps: ParamSet, inputs: Record<string, Uint8Array>): Promise<Record<string, Uint8Array>> => {
-    const req = JSON.stringify({ function: fn, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, toHex(v)])), params: { param_set: paramSet(ps) } });
+    const req = JSON.stringify({ function: fn, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, toHex(v)])), params: { param_set: psArg(ps) } });
     const [line] = await conn.request([req], { label: `${fn} (${ps})` });
     let o: { outputs?: Record<string, unknown>; error?: unknown; unsupported?: unknown };
     try {

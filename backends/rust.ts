@@ -28,7 +28,7 @@ import {
   type DsaApi,
   type KemApi,
 } from '../model/contract.ts';
-import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
+import { ALL_PARAMS, DSA, DSA_PARAMS, HASH_ALG_NAMES, KEM, KEM_PARAMS, SEED, psArg, type DsaParam, type HashAlg, type KemParam } from '../model/params.ts';
 import { env } from '../model/config.ts';
 import { packagePath } from '../model/package.ts';
 
@@ -85,11 +85,6 @@ export type BufferAbiName = keyof typeof BUFFER_ABI;
 /** Benchmark op ids (PQC_BENCH_* in pqc_native.h). */
 export const BENCH_OPS = { 'kem.keygen': 1, 'kem.encaps': 2, 'kem.decaps': 3, 'dsa.keygen': 4, 'dsa.sign': 5, 'dsa.verify': 6 } as const;
 export type BenchOp = keyof typeof BENCH_OPS;
-
-/** Numeric parameter-set argument: 512/768/1024, 44/65/87. */
-export function psArg(ps: KemParam | DsaParam): number {
-  return Number(ps.slice(ps.lastIndexOf('-') + 1));
-}
 
 /** PQC_HASH_* id: the index in HASH_ALGS; an unknown name maps to 0xffffffff (the library answers UNSUPPORTED). */
 export function hashAlgId(h: HashAlg): number {

@@ -37,9 +37,17 @@ interface Tried {
   line: string;
 }
 
+const testsByMode = new Map<Mode, AcvpTest[]>();
+
+/** The mode's ACVP tests, read once per process (the files are pinned by hash): every probe of every wrapper searches them. */
 function tests(mode: Mode): AcvpTest[] {
-  const file = mode === 'sigGen' ? ACVP_FILES.dsaSigGenPrompt : ACVP_FILES.dsaSigVerPrompt;
-  return readAcvpSet(ACVP_SETS.find((s) => s.file === file)!).tests;
+  let t = testsByMode.get(mode);
+  if (!t) {
+    const file = mode === 'sigGen' ? ACVP_FILES.dsaSigGenPrompt : ACVP_FILES.dsaSigVerPrompt;
+    t = readAcvpSet(ACVP_SETS.find((s) => s.file === file)!).tests;
+    testsByMode.set(mode, t);
+  }
+  return t;
 }
 
 /**

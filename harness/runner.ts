@@ -181,12 +181,13 @@ interface Opened {
 }
 
 async function openOne(spec: BackendSpec, opts: RunOptions): Promise<Opened> {
+  const host = hostOf(spec, opts);
   try {
-    const backend = await openHosted(spec, hostOf(spec, opts), { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs, instances: jobsOf(opts) });
-    return { spec, host: hostOf(spec, opts), backend, entry: backendEntry(spec.text, spec.kind.reports, backend.describe(), backend.capabilities()) };
+    const backend = await openHosted(spec, host, { timeoutMs: opts.timeoutMs, liboqs: opts.liboqs, instances: jobsOf(opts) });
+    return { spec, host, backend, entry: backendEntry(spec.text, spec.kind.reports, backend.describe(), backend.capabilities()) };
   } catch (e) {
     const openError = capText(`backend '${spec.text}' unavailable: ${asText((e as { message?: unknown } | null)?.message ?? e)}`, CAPS.reason);
-    return { spec, host: hostOf(spec, opts), openError, entry: { id: spec.text, name: spec.text, version: 'unavailable', kind: spec.kind.reports, notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
+    return { spec, host, openError, entry: { id: spec.text, name: spec.text, version: 'unavailable', kind: spec.kind.reports, notes: [openError], capabilities: { parameterSets: [], ops: [] } } };
   }
 }
 

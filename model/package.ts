@@ -9,7 +9,7 @@
 // module's own import.meta.url.
 
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const self = fileURLToPath(import.meta.url);
@@ -45,4 +45,10 @@ export function nodeCommand(source: string): string[] {
   if (COMPILED) return [process.execPath, modulePath(source)];
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return [process.execPath, '--import', tsx, modulePath(source)];
+}
+
+/** A path inside `root`, not inside a node_modules below it: that package's own file, not a dependency's. */
+export function isOwnFile(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !rel.split(sep).includes('node_modules');
 }

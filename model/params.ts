@@ -81,3 +81,8 @@ export const HASH_ALG_NAMES = Object.keys(HASH_ALGS) as HashAlg[];
 export function isHashAlg(h: string): h is HashAlg {
   return Object.hasOwn(HASH_ALGS, h);
 }
+
+/** The number a parameter set is named by (512/768/1024, 44/65/87): the C ABIs' and Crucible's argument. */
+export function psArg(ps: ParamSet): number {
+  return Number(ps.slice(ps.lastIndexOf('-') + 1));
+}

@@ -421,7 +421,7 @@ export async function openWrapperBackend(conn: WrapperConnection, fallback: Back
     }
     const resp = await conn.request([route.command, ...route.wire], { check: (s) => shapeProblem(w, s) });
     if (isErrorResponse(resp)) throw decodeError(resp, route.command);
-    return decodeResult(w, route.command, resp);
+    return decodeResult(w, resp);
   };
   const api = (family: 'kem' | 'dsa'): Record<string, unknown> | undefined => {
     const wires = OP_WIRES.filter((w) => w.family === family);

@@ -299,9 +299,8 @@ export function shapeProblem(w: OpWire, s: Uint8Array[]): string | null {
   return null;
 }
 
-export function decodeResult(w: OpWire, command: string, s: Uint8Array[]): unknown {
-  const problem = shapeProblem(w, s);
-  if (problem) throw new ProtocolError(`${command}: ${problem}`);
+/** A response already judged by shapeProblem (the connection's check, before it counts as an answer). */
+export function decodeResult(w: OpWire, s: Uint8Array[]): unknown {
   if (w.result === 'flag') return s[0]![0] !== 0;
   if (w.result === 'bytes') return s[0];
   return { [w.result[0]]: s[0], [w.result[1]]: s[1] };

@@ -39,15 +39,19 @@ export const SINGLE_OP_SUITES: readonly Suite[] = ['acvp', 'wycheproof', 'cctv']
 export const SKIPPABLE = ['ffi', 'host', 'default-run'] as const;
 
 /** The runs `--conformance` times twice, changing one thing: a host's cost, the gain of a second instance. */
+/** Names of the run comparisons the goals read. */
+const CHILD_VS_INPROC = 'liboqs in a child host vs in process';
+const JOBS_2_VS_1 = 'noble on 2 worker threads vs 1';
+
 const RUN_COMPARISONS = [
   {
-    name: 'liboqs in a child host vs in process',
+    name: CHILD_VS_INPROC,
     req: { backend: 'liboqs', suites: ['acvp', 'wycheproof'], params: ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024'] as ParamSet[] },
     base: { host: 'inproc' as const, jobs: 1 },
     other: { host: 'child' as const, jobs: 1 },
   },
   {
-    name: 'noble on 2 worker threads vs 1',
+    name: JOBS_2_VS_1,
     req: { backend: 'noble', suites: ['wycheproof'], params: ['ML-DSA-65'] as ParamSet[] },
     base: { host: 'worker' as const, jobs: 1 },
     other: { host: 'worker' as const, jobs: 2 },
@@ -241,14 +245,14 @@ export function evaluateGoals(b: Bench, allParams = true): BenchGoal[] {
     met: host?.pipelinedRatio !== undefined ? host.pipelinedRatio <= 1.5 : null,
   });
   const cmp = (name: string) => b.runComparisons?.find((r) => r.name === name);
-  const child = cmp('liboqs in a child host vs in process');
+  const child = cmp(CHILD_VS_INPROC);
   goals.push({
     name: 'liboqs run time, child / in process (ACVP + Wycheproof ML-KEM)',
     target: '<= 1.25',
     measured: child ? `${child.ratio.toFixed(2)} (${(child.otherMs / 1e3).toFixed(1)} s vs ${(child.baseMs / 1e3).toFixed(1)} s)` : 'not measured (--conformance)',
     met: child ? child.ratio <= 1.25 : null,
   });
-  const jobs = cmp('noble on 2 worker threads vs 1');
+  const jobs = cmp(JOBS_2_VS_1);
   goals.push({
     name: '--jobs 2 / --jobs 1 wall, noble Wycheproof ML-DSA-65',
     target: '<= 0.7',

@@ -10,7 +10,7 @@
 
 import { realpathSync } from 'node:fs';
 import type { FfiOverhead } from '../../model/bench.ts';
-import { DSA, KEM, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
+import { DSA, KEM, isKemParam, psArg, type DsaParam, type ParamSet } from '../../model/params.ts';
 import { round3, sampleInterleaved, summarize, timed, timedSync, type Sampler } from './measure.ts';
 import { BENCH_CTX, BENCH_MSG, BENCH_RND, BENCH_SEED, opsFor, prepareOp, type BenchOp } from './ops.ts';
 
@@ -76,8 +76,7 @@ type Abi = Awaited<ReturnType<typeof import('../../backends/rust.ts').loadBuffer
 
 /** The bare koffi call for an op, outputs preallocated, inputs as pqc_bench_ns has them. */
 async function rawCall(abi: Abi, ps: ParamSet, op: BenchOp, backend: import('../../model/contract.ts').Backend): Promise<() => unknown> {
-  const { psArg } = await import('../../backends/rust.ts');
-  const n = psArg(ps as KemParam | DsaParam);
+  const n = psArg(ps);
   const check = (st: unknown) => {
     if (st !== 0) throw new Error(`rust ${ps} ${op}: status ${String(st)}`);
   };

@@ -120,7 +120,7 @@ export async function sampleUntil(take: Sampler, opts: Omit<MeasureOptions, 'bat
   const warmupNs = BigInt(Math.round(Math.max(0, opts.warmupMs ?? Math.min(100, opts.minTimeMs / 3)) * 1e6));
   const minNs = BigInt(Math.round(Math.max(0, opts.minTimeMs) * 1e6));
 
-  // warmupMs: 0 means none at all (the slices of samplePair, warmed up once before).
+  // warmupMs: 0 means none at all (the slices of sampleInterleaved, warmed up once before).
   const minWarm = opts.warmupMs === 0 ? 0 : MIN_WARMUP_CALLS;
   const w0 = nowNs();
   for (let i = 0; i < minWarm || nowNs() - w0 < warmupNs; i++) await take();
@@ -157,12 +157,6 @@ export async function sampleInterleaved(samplers: readonly Sampler[], opts: Omit
     for (let i = 0; i < samplers.length; i++) out[i]!.push(...(await sampleUntil(samplers[i]!, slice)));
   }
   return out;
-}
-
-/** Two variants; see sampleInterleaved. */
-export async function samplePair(a: Sampler, b: Sampler, opts: Omit<MeasureOptions, 'batch'> & { rounds?: number }): Promise<{ a: number[]; b: number[] }> {
-  const [sa, sb] = await sampleInterleaved([a, b], opts);
-  return { a: sa!, b: sb! };
 }
 
 /** Rounds to 3 significant-ish decimals for the JSON (µs values). */

@@ -15,12 +15,12 @@ import { FAILING, type Status } from '../../model/results.ts';
 import { spawn } from 'node:child_process';
 import { nodeCommand, packagePath } from '../../model/package.ts';
 import { nowNs, round3, sampleInterleaved, summarize, timed, timedConcurrent, median } from './measure.ts';
-
-/** Calls in flight when the host overhead is measured pipelined (one child, the client's window). */
-const PIPELINE_WINDOW = 32;
 import { BENCH_CTX, BENCH_RND, BENCH_SEED, NotOfferedError, opsFor, prepareOp, type BenchOp } from './ops.ts';
 import { caseShapes, rawWorkMs, type Pricer } from './pricing.ts';
 import { collectCases } from '../runner.ts';
+
+/** Calls in flight when the host overhead is measured pipelined (one child, the client's window). */
+const PIPELINE_WINDOW = 32;
 
 export interface Skip {
   backend: string;
@@ -147,20 +147,6 @@ export async function timedConformanceInChild(req: { backend: string; suites: re
   }
 }
 
-/**
- * Wall time of an in-process conformance run of one backend (in a fresh
- * process, timed around runConformance) against
- *  - rawOpMs: the raw cryptographic work of the same executed cases, modelled
- *    as, per case, the sum over the contract ops it calls (Case.requires, each
- *    once) of that op's in-process median at the case's parameter set (every
- *    signing entry point at the multi-message mean of signModelUs, every
- *    verifying one at the verify median); cases none of whose ops has a
- *    benchmark (the FIPS 203 key checks) count at their own durationMs
- *    (reported as `unmodelled`);
- *  - caseSumMs: the runner's own per-case durationMs (op + the case's decoding
- *    and comparing), so wallMs / caseSumMs is the runner's share alone.
- * `price` holds this bench's medians and sign model (pricing.ts).
- */
 /** The sign model (signModelUs) of every open backend and set the bench measured signing for: (backend, set) → µs. */
 export async function signModels(open: ReadonlyMap<string, Backend>, results: readonly BenchResult[], progress?: (line: string) => void): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -173,6 +159,15 @@ export async function signModels(open: ReadonlyMap<string, Backend>, results: re
   return out;
 }
 
+/**
+ * Wall time of an in-process conformance run of one backend (in a fresh
+ * process, timed around runConformance) against
+ *  - rawOpMs: the raw cryptographic work of the same executed cases, as
+ *    pricing.ts models it from this bench's medians and sign model (`price`);
+ *    cases it cannot price count at their own durationMs (`unmodelled`);
+ *  - caseSumMs: the runner's own per-case durationMs (op + the case's decoding
+ *    and comparing), so wallMs / caseSumMs is the runner's share alone.
+ */
 export async function measureHarnessOverhead(spec: string, price: Pricer, opts: HarnessOverheadOptions): Promise<HarnessOverhead> {
   opts.progress?.(`bench: conformance ${spec} (in process, fresh node, ${opts.suites.join(',')})`);
   const res = await timedConformanceInChild({ backend: spec, suites: opts.suites, ...(opts.params ? { params: opts.params } : {}), ...(opts.hostOptions?.liboqs ? { liboqs: opts.hostOptions.liboqs } : {}) });

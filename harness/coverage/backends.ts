@@ -11,7 +11,8 @@ import type { BackendSpec } from '../../backends/registry.ts';
 import type { BackendEntry } from '../../model/results.ts';
 import type { HostKind } from '../hosts/index.ts';
 import type { CoverageSession } from './profiler.ts';
-import { isOwnFile, summarizeCoverage } from './summarize.ts';
+import { summarizeCoverage } from './summarize.ts';
+import { isOwnFile } from '../../model/package.ts';
 
 export interface CoverageTarget {
   spec: BackendSpec;

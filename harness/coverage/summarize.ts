@@ -5,17 +5,12 @@
 // istanbul-lib-coverage sums them, so the numbers match what c8 would print for
 // the same run. Pure data in, data out: it can run in any thread.
 
-import { relative, sep } from 'node:path';
+import { relative } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
+import { isOwnFile } from '../../model/package.ts';
 import v8ToIstanbul from 'v8-to-istanbul';
 import type { BackendCoverage, CoverageBranch, CoverageCount, CoverageFile } from '../../model/results.ts';
 import type { CoveredScript } from './profiler.ts';
-
-/** A path inside `root`, not inside a node_modules below it: the implementation's own file. */
-export function isOwnFile(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !rel.split(sep).includes('node_modules');
-}
 
 function count(c: { covered: number; total: number }): CoverageCount {
   return { covered: c.covered, total: c.total };

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import type { BackendSpec } from '../../backends/registry.ts';
-import { COMPILED, PACKAGE_ROOT, packagePath } from '../../model/package.ts';
+import { COMPILED, PACKAGE_ROOT, isOwnFile, packagePath } from '../../model/package.ts';
 
 const CHILD_MAIN = 'harness/hosts/child-main.ts';
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
@@ -31,18 +31,13 @@ export interface BundledChild {
   spec: string;
 }
 
-function insidePackage(path: string): boolean {
-  const rel = relative(PACKAGE_ROOT, path);
-  return !rel.startsWith('..') && !rel.startsWith('/') && !rel.split('/').includes('node_modules');
-}
-
 const built = new Map<string, Promise<string>>();
 
 /** The bundle for `spec`, or null where the normal command serves (compiled package, a module of the user's). */
 export async function bundledChild(spec: BackendSpec): Promise<BundledChild | null> {
   if (COMPILED) return null;
   const module = spec.kind.name === 'module' ? resolve(spec.arg!) : undefined;
-  if (module && (!insidePackage(module) || !TS_EXTENSIONS.includes(extname(module)))) return null;
+  if (module && (!isOwnFile(PACKAGE_ROOT, module) || !TS_EXTENSIONS.includes(extname(module)))) return null;
   const entries = [packagePath(CHILD_MAIN), ...(module ? [module] : [])];
   const key = entries.join('\0');
   let dir = built.get(key);

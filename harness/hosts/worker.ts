@@ -18,6 +18,8 @@ import { COMPILED, modulePath, packagePath } from '../../model/package.ts';
 import { WrapperConnection, openWrapperBackend, type WrapperBackend } from '../../backends/modulewrapper/client.ts';
 import type { LinkFactory } from '../../backends/modulewrapper/link.ts';
 
+const utf8 = new TextEncoder();
+
 const WORKER_MAIN = 'harness/hosts/worker-main.ts';
 
 function workerLink(spec: string, liboqs: string | undefined): LinkFactory {
@@ -38,7 +40,7 @@ function workerLink(spec: string, liboqs: string | undefined): LinkFactory {
     w.on('error', (e: unknown) => ev.onStderr(`uncaught in the worker: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
     w.on('exit', (code) => ev.onDeath({ code, signal: null }));
     return {
-      send: (parts) => w.postMessage(parts.map((p) => (typeof p === 'string' ? new TextEncoder().encode(p) : p))),
+      send: (parts) => w.postMessage(parts.map((p) => (typeof p === 'string' ? utf8.encode(p) : p))),
       end: () => w.postMessage('end'),
       kill: () => void w.terminate(),
       pid: undefined,

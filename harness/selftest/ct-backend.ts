@@ -6,8 +6,8 @@
 // the constant-time host marks it, model/secrets.ts) and the rest of c
 // (public), and writes the 32-byte k this returns.
 
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { libraryIdentity } from '../../backends/library.ts';
+import { existsSync } from 'node:fs';
 import { packagePath } from '../../model/package.ts';
 import koffi from 'koffi';
 import { RejectedError, UnsupportedError, type Backend, type KemApi } from '../../model/contract.ts';
@@ -42,7 +42,7 @@ export default function openCtFixtureBackend(): Backend {
   for (const build of CT_BUILDS) {
     const path = CT_FIXTURE_LIBS[build];
     if (!existsSync(path)) throw new Error(`timing-leak fixture ${path} not found: run \`npm run setup\` (it builds native/fixture/ct.c)`);
-    libs.push({ path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') });
+    libs.push(libraryIdentity(path));
     const lib = koffi.load(path);
     for (const leak of CT_LEAKS) {
       for (const variant of CT_VARIANTS) {
