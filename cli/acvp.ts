@@ -6,9 +6,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseSpec, SpecError, type BackendSpec } from '../backends/registry.ts';
 import { promptTasks, respond, UNANSWERED_KINDS, type Responded } from '../harness/acvp/respond.ts';
-import { chooseHost, HOST_KINDS, isHostKind, openHosted, type HostKind } from '../harness/hosts/index.ts';
+import { chooseHost, HOST_KINDS, openHosted } from '../harness/hosts/index.ts';
 import type { Finding } from '../model/findings.ts';
 import { sanitizeText } from '../model/text.ts';
 import { EXIT } from '../reports/gate.ts';
@@ -17,7 +16,7 @@ import { writeAtomic } from '../reports/write.ts';
 import { checkResponse, type Difference } from '../vectors/acvp-check.ts';
 import { readVectorSet, unwrapAcvts, wrapAcvts } from '../vectors/acvp.ts';
 import { readJsonFile } from '../vectors/store.ts';
-import { intOption, parse, UsageError, writableFile } from './args.ts';
+import { backendSpec, hostOption, intOption, parse, UsageError, writableFile } from './args.ts';
 
 const RESPOND_USAGE = `pqc-harness acvp respond PROMPT.json --backend B --out RESPONSE.json [--unanswered FILE]
                          [--host auto|${HOST_KINDS.join('|')}] [--timeout-ms 30000] [--liboqs PATH]`;
@@ -43,14 +42,6 @@ export async function cmdAcvp(args: string[]): Promise<number> {
       return EXIT.pass;
     default:
       throw new UsageError('acvp: expected respond or check');
-  }
-}
-
-function backendSpec(text: string): BackendSpec {
-  try {
-    return parseSpec(text);
-  } catch (e) {
-    throw e instanceof SpecError ? new UsageError(e.message) : e;
   }
 }
 
@@ -83,8 +74,7 @@ async function cmdRespond(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError('acvp respond: --out RESPONSE.json is required');
   // One backend: a spec such as process:CMD may itself contain commas.
   const spec = backendSpec(values.backend);
-  const host = values.host!;
-  if (host !== 'auto' && !isHostKind(host)) throw new UsageError(`unknown host '${host}'; known: auto, ${HOST_KINDS.join(', ')}`);
+  const host = hostOption(values.host!);
   const timeoutMs = intOption('timeout-ms', values['timeout-ms'], 1, 2 ** 31 - 1);
   const promptFile = positionals[0]!;
   const out = writableFile(values.out, 'out');
@@ -98,7 +88,7 @@ async function cmdRespond(args: string[]): Promise<number> {
 
   let backend;
   try {
-    backend = await openHosted(spec, chooseHost(spec, host as HostKind | 'auto'), { timeoutMs, liboqs: values.liboqs });
+    backend = await openHosted(spec, chooseHost(spec, host), { timeoutMs, liboqs: values.liboqs });
   } catch (e) {
     console.error(`pqc-harness: backend '${spec.text}' unavailable: ${(e as Error).message}`);
     return EXIT.usage;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseSpec, SpecError, type BackendSpec } from '../backends/registry.ts';
+import { HOST_KINDS, isHostKind, type HostKind } from '../harness/hosts/index.ts';
 import { isParamSet, type ParamSet } from '../model/params.ts';
 import { DEFAULT_SUITES } from '../harness/suites/index.ts';
 
@@ -30,15 +31,24 @@ export function list(v: string | undefined, fallback: readonly string[]): string
   return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback];
 }
 
+/** One backend spec; a malformed one is a usage error. */
+export function backendSpec(text: string): BackendSpec {
+  try {
+    return parseSpec(text);
+  } catch (e) {
+    throw e instanceof SpecError ? new UsageError(e.message) : e;
+  }
+}
+
+/** `--host`: auto or a host kind. */
+export function hostOption(host: string): HostKind | 'auto' {
+  if (host !== 'auto' && !isHostKind(host)) throw new UsageError(`unknown host '${host}'; known: auto, ${HOST_KINDS.join(', ')}`);
+  return host;
+}
+
 export function backendSpecs(v: string | undefined, fallback: readonly string[]): BackendSpec[] {
   const texts = v ? v.split(',').map((s) => s.trim()) : [...fallback];
-  const specs = texts.map((t) => {
-    try {
-      return parseSpec(t);
-    } catch (e) {
-      throw e instanceof SpecError ? new UsageError(e.message) : e;
-    }
-  });
+  const specs = texts.map(backendSpec);
   const seen = new Set<string>();
   for (const s of specs) {
     if (seen.has(s.text)) throw new UsageError(`backend '${s.text}' is listed twice: each backend id must be unique in a run`);

@@ -14,7 +14,6 @@
 // too, unless --strict or CI is set), 1 a build failed (or a toolchain is
 // missing under --strict / CI); list 0; run: the gate's code, as `run`.
 
-import { writeFileSync } from 'node:fs';
 import { inCI } from '../model/config.ts';
 import { buildWrapper, missingToolchains, type BuildOutcome } from '../harness/fleet/build.ts';
 import { availability, CORE_IMPLEMENTATIONS, fleetSpec, readFleet, selectFleet, type FleetManifest } from '../harness/fleet/registry.ts';
@@ -23,7 +22,7 @@ import { causesText } from '../reports/causes-text.ts';
 import { compatText } from '../reports/compat-text.ts';
 import { baselineFrom, evaluateGate, readBaseline } from '../reports/gate.ts';
 import { fmtMs } from '../reports/text.ts';
-import { writeReports } from '../reports/write.ts';
+import { writeAtomic, writeReports } from '../reports/write.ts';
 import { backendSpecs, intOption, list, paramList, parse, suiteList, UsageError, writableDir } from './args.ts';
 
 /** The suites `fleet run` runs unless told: the vector suites and the differential across the fleet. */
@@ -114,9 +113,11 @@ async function cmdFleetRun(args: string[]): Promise<number> {
     strict: { type: 'boolean', default: false },
   });
   const fleet = selected(values.only);
-  const built = fleet.filter((m) => availability(m).available);
+  // Each check may start a shell (`command -v`): once per wrapper.
+  const avail = new Map(fleet.map((m) => [m, availability(m)]));
+  const built = fleet.filter((m) => avail.get(m)!.available);
   const notBuilt = fleet.filter((m) => !built.includes(m));
-  if (values.only && notBuilt.length) throw new UsageError(notBuilt.map((m) => `${m.name}: ${availability(m).reason}`).join('\n'));
+  if (values.only && notBuilt.length) throw new UsageError(notBuilt.map((m) => `${m.name}: ${avail.get(m)!.reason}`).join('\n'));
   const core = values.core === 'none' ? [] : backendSpecs(values.core, Object.keys(CORE_IMPLEMENTATIONS));
   const specs = [...core, ...built.map(fleetSpec)];
   if (specs.length === 0) throw new UsageError('nothing to run: no fleet wrapper is built (run `pqc-harness fleet build`) and --core none');
@@ -131,7 +132,7 @@ async function cmdFleetRun(args: string[]): Promise<number> {
   const bases = new Set([...core.map((s) => CORE_IMPLEMENTATIONS[s.text]?.independent ?? s.text), ...built.map((m) => m.independent)]);
   const langs = new Set([...core.map((s) => CORE_IMPLEMENTATIONS[s.text]?.language ?? '?'), ...built.map((m) => m.language)]);
   console.log(`fleet run: ${specs.length} implementation(s), ${bases.size} independent code base(s), ${langs.size} language(s): ${specs.map((s) => s.text).join(', ')}`);
-  for (const m of notBuilt) console.log(`  not run: ${m.name}: ${availability(m).reason}`);
+  for (const m of notBuilt) console.log(`  not run: ${m.name}: ${avail.get(m)!.reason}`);
   const t0 = performance.now();
   const results = await runConformance({
     backends: specs,
@@ -150,7 +151,7 @@ async function cmdFleetRun(args: string[]): Promise<number> {
   const causes = causesText(results);
   if (causes) console.log(`\n${causes}`);
   console.log(`\n${results.cases.length} cases in ${fmtMs(performance.now() - t0)}; wrote ${files.json}\n      ${files.junit}\n      ${files.html}`);
-  if (values['write-baseline']) writeFileSync(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
+  if (values['write-baseline']) await writeAtomic(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
   for (const line of gate.lines) console.log(line);
   return gate.exitCode;
 }

@@ -1,17 +1,16 @@
 // `pqc-harness run`: every chosen suite on every chosen backend, reports
 // written, the gate's exit code returned.
 
-import { writeFileSync } from 'node:fs';
 import { DEFAULT_BACKENDS } from '../backends/registry.ts';
-import { HOST_KINDS, isHostKind, type HostKind } from '../harness/hosts/index.ts';
+import { HOST_KINDS } from '../harness/hosts/index.ts';
 import { runConformance } from '../harness/runner.ts';
 import { DEFAULT_SUITES, suiteDef } from '../harness/suites/index.ts';
 import { causesText } from '../reports/causes-text.ts';
 import { coverageText } from '../reports/coverage-text.ts';
 import { summaryTable } from '../reports/console.ts';
 import { baselineFrom, evaluateGate, readBaseline } from '../reports/gate.ts';
-import { writeReports } from '../reports/write.ts';
-import { backendSpecs, intOption, paramList, parse, parseShard, suiteList, UsageError, writableDir } from './args.ts';
+import { writeAtomic, writeReports } from '../reports/write.ts';
+import { backendSpecs, hostOption, intOption, paramList, parse, parseShard, suiteList, writableDir } from './args.ts';
 
 export const RUN_USAGE = `pqc-harness run [--backend ${DEFAULT_BACKENDS.join(',')}] [--suite ${DEFAULT_SUITES.join(',')}] [--param ML-KEM-768,...]
                 [--host auto|${HOST_KINDS.join('|')}] [--out reports/out] [--shard i/n] [--long]
@@ -43,8 +42,7 @@ export async function cmdRun(args: string[]): Promise<number> {
   // Cross-backend suites compare backends with each other: by default they run only when there are two.
   const suites = suiteList(values.suite, DEFAULT_SUITES.filter((s) => suiteDef(s).kind !== 'across-backends' || backends.length > 1));
   const params = paramList(values.param);
-  const host = values.host!;
-  if (host !== 'auto' && !isHostKind(host)) throw new UsageError(`unknown host '${host}'; known: auto, ${HOST_KINDS.join(', ')}`);
+  const host = hostOption(values.host!);
   const timeoutMs = intOption('timeout-ms', values['timeout-ms'], 1, 2 ** 31 - 1);
   const jobs = intOption('jobs', values.jobs, 1, 256);
   const shard = parseShard(values.shard);
@@ -55,7 +53,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     backends,
     suites,
     params,
-    host: host as HostKind | 'auto',
+    host,
     shard,
     long: values.long,
     timeoutMs,
@@ -75,7 +73,7 @@ export async function cmdRun(args: string[]): Promise<number> {
   const coverage = coverageText(results);
   if (coverage) console.log(`\n${coverage}`);
   console.log(`\nwrote ${files.json}\n      ${files.junit}\n      ${files.html}`);
-  if (values['write-baseline']) writeFileSync(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
+  if (values['write-baseline']) await writeAtomic(values['write-baseline'], JSON.stringify(baselineFrom(results), null, 2) + '\n');
   for (const line of gate.lines) console.log(line);
   return gate.exitCode;
 }

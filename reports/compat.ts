@@ -95,7 +95,8 @@ export interface CompatView {
 
 const IDS_PER_FAILURE = 20;
 
-function paramRank(p: string): number {
+/** A parameter set's place in the size table's order; anything else after them. */
+export function paramRank(p: string): number {
   const i = ALL_PARAMS.indexOf(p as never);
   return i < 0 ? 99 : i;
 }

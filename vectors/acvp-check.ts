@@ -13,7 +13,7 @@
 //   are compared when both files carry them (acvptool writes no mode/revision).
 
 import { isDeepStrictEqual } from 'node:util';
-import { firstDiff, tryHex } from '../model/bytes.ts';
+import { equalBytes, firstDiff, tryHex } from '../model/bytes.ts';
 import { listTests } from './acvp.ts';
 import { isObj, VectorFormatError } from './fields.ts';
 
@@ -43,7 +43,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') {
     const x = tryHex(a);
     const y = tryHex(b);
-    if (x && y) return x.length === y.length && firstDiff(x, y) < 0;
+    if (x && y) return equalBytes(x, y);
   }
   return isDeepStrictEqual(a, b);
 }

@@ -5,13 +5,12 @@
 // (page.ts) is built from it too, so the numbers a tool reads are the numbers
 // a reader sees. Building it reads neither the disk nor the clock.
 
-import { ALL_PARAMS } from '../../model/params.ts';
 import type { Bench } from '../../model/bench.ts';
 import type { FipsRef } from '../../model/case.ts';
 import { groupCauses, type DiagnosedCause } from '../../model/causes.ts';
 import { isGateFailure, STATUSES, type BackendEntry, type CaseResult, type Results, type RunInfo, type Status, type Summary, type VectorProvenance } from '../../model/results.ts';
 import { benchView, type BenchView } from '../bench/view.ts';
-import { bugClassGroups, compatView, type BugClassGroup, type CompatView } from '../compat.ts';
+import { bugClassGroups, compatView, fipsTable, paramRank, type BugClassGroup, type CompatView } from '../compat.ts';
 import { caseKey, evaluateGate, EXIT, type Baseline, type GateResult } from '../gate.ts';
 import { naturalCompare } from '../text.ts';
 
@@ -193,11 +192,6 @@ function groupBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]>
   return m;
 }
 
-function paramRank(p: string): number {
-  const i = ALL_PARAMS.indexOf(p as never);
-  return i < 0 ? 99 : i;
-}
-
 const byParam = (x: string, y: string) => paramRank(x) - paramRank(y);
 
 const GATE_KIND: Record<number, GateView['kind']> = { [EXIT.pass]: 'pass', [EXIT.failures]: 'fail', [EXIT.usage]: 'notrun', [EXIT.strictSkips]: 'strict' };
@@ -253,8 +247,7 @@ export function reportView(results: Results, opts: HtmlOptions = {}): ReportView
   const recorded = run.suites ?? [];
   const suiteOrder = [...recorded.map((x) => x.name), ...[...suitesSeen].filter((x) => !recorded.some((y) => y.name === x))];
   const suiteRank = (s: string) => suiteOrder.indexOf(s);
-  const fipsOf = new Map<string, FipsRef>();
-  for (const su of recorded) for (const f of su.fips ?? []) fipsOf.set(JSON.stringify([su.name, f.family]), f);
+  const fipsOf = fipsTable(results);
   const backendOrder = results.backends.map((b) => b.id);
   for (const { cell } of cells.values()) if (!backendOrder.includes(cell.backend)) backendOrder.push(cell.backend);
 
@@ -287,7 +280,7 @@ export function reportView(results: Results, opts: HtmlOptions = {}): ReportView
       family: f.family,
       counts: f.counts,
       verdict: verdictOf(f.counts, f.failing.every(isKnown)),
-      fips: fipsOf.get(JSON.stringify([f.suite, f.family])),
+      fips: fipsOf(f.suite, f.family),
       params: [...f.params].sort(byParam),
       caseNotes: [...f.notes],
       derived: [...f.derived],
