@@ -46,12 +46,11 @@ import { hasOp, RejectedError, UnsupportedError, type Backend, type Op } from '.
 import { CrashError, TimeoutError } from '../../model/errors.ts';
 import type { Finding } from '../../model/findings.ts';
 import { ALL_PARAMS, DSA, KEM, SEED, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
-import { propertySeed, showValue } from './property.ts';
+import { bytes, counterexampleText, cp, flipBit, prop, propertySeed, resize } from './property.ts';
 import type { AcrossBackendsSuite, AcrossResult, FipsRule } from './suite.ts';
 
 /** The modulus q of ML-KEM: a 12-bit coefficient ≥ q is not reduced (FIPS 203 §7.2). */
 const KEM_Q = 3329;
-const MAX_SHRINKS = 48;
 /** Base seed when none is given: fixed, so runs compare. */
 export const DIFFERENTIAL_SEED = 0xd1ff;
 
@@ -116,8 +115,6 @@ class Disagreement extends Error {
   }
 }
 
-const cp = (b: Uint8Array): Uint8Array => b.slice();
-const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const delta = (max: number) => fc.integer({ min: -max, max }).filter((x) => x !== 0);
 
 /** Bytes for a reason line: 32 bytes (a shared secret) in full, anything longer cut. */
@@ -206,10 +203,6 @@ interface Family {
   make(active: readonly Named[], ps: ParamSet, tally: Tally): fc.IAsyncProperty<[unknown]> | { unavailable: string };
 }
 
-function prop<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<void>): fc.IAsyncProperty<[unknown]> {
-  return fc.asyncProperty(fc.limitShrink(arb, MAX_SHRINKS) as fc.Arbitrary<unknown>, (t) => body(t as T));
-}
-
 const kemOutputs: Family = {
   name: 'kem-outputs',
   kem: true,
@@ -277,20 +270,6 @@ function setCoefficient(ek: Uint8Array, index: number, value: number): Uint8Arra
   return out;
 }
 
-/** A wrong-length variant: cut short, or padded with zeros. */
-function resized(b: Uint8Array, by: number): Uint8Array {
-  if (by < 0) return b.slice(0, b.length + by);
-  const out = new Uint8Array(b.length + by);
-  out.set(b);
-  return out;
-}
-
-function flipped(b: Uint8Array, bit: number): Uint8Array {
-  const out = b.slice();
-  out[bit >> 3]! ^= 1 << (bit & 7);
-  return out;
-}
-
 /** The first implementation still compared that offers every op: the source of valid inputs for a verdict property. */
 function reference(active: readonly Named[], ps: ParamSet, ops: readonly Op[]): Named | undefined {
   return active.find((n) => ops.every((op) => offers(n, ps, op)));
@@ -332,7 +311,7 @@ const kemVerdicts: Family = {
     return prop(arb, async ({ d, z, m, mutation: mu }) => {
       const { ek, dk } = await fromReference(ref, 'kem.keygen', () => ref.b.kem!.keygen(p, cp(d), cp(z)));
       if (mu.kind === 'ek-coefficient' || mu.kind === 'ek-length') {
-        const bad = mu.kind === 'ek-coefficient' ? setCoefficient(ek, mu.index, mu.value) : resized(ek, mu.by);
+        const bad = mu.kind === 'ek-coefficient' ? setCoefficient(ek, mu.index, mu.value) : resize(ek, ek.length + mu.by);
         const what = mu.kind === 'ek-coefficient' ? `an ek whose coefficient ${mu.index} is ${mu.value} (≥ q)` : `an ek ${mu.by > 0 ? 'longer' : 'shorter'} by ${Math.abs(mu.by)} byte(s)`;
         await compare({ op: 'kem.encaps', what: `verdict on ${what}`, inputs: { ek: bad, m }, verdict: true, call: async (b) => {
           await b.kem!.encaps(p, cp(bad), cp(m));
@@ -341,14 +320,14 @@ const kemVerdicts: Family = {
         await compare({ op: 'kem.checkEncapsKey', what: `§7.2 check of ${what}`, inputs: { ek: bad }, verdict: true, call: (b) => b.kem!.checkEncapsKey(p, cp(bad)) }, active, ps, tally);
       } else if (mu.kind === 'c-length') {
         const { c } = await fromReference(ref, 'kem.encaps', () => ref.b.kem!.encaps(p, cp(ek), cp(m)));
-        const bad = resized(c, mu.by);
+        const bad = resize(c, c.length + mu.by);
         await compare({ op: 'kem.decaps', what: `verdict on a ciphertext ${mu.by > 0 ? 'longer' : 'shorter'} by ${Math.abs(mu.by)} byte(s)`, inputs: { dk, c: bad }, verdict: true, call: async (b) => {
           await b.kem!.decaps(p, cp(dk), cp(bad));
           return true;
         } }, active, ps, tally);
       } else {
         // dk = dkPKE (384k) ‖ ek (384k + 32) ‖ H(ek) (32) ‖ z (32): flip a bit of H(ek).
-        const bad = flipped(dk, 8 * (sz.dk - 64) + mu.bit);
+        const bad = flipBit(dk, 8 * (sz.dk - 64) + mu.bit);
         await compare({ op: 'kem.checkDecapsKey', what: `§7.3 check of a dk whose H(ek) has bit ${mu.bit} flipped`, inputs: { dk: bad }, verdict: true, call: (b) => b.kem!.checkDecapsKey(p, cp(bad)) }, active, ps, tally);
       }
     });
@@ -384,7 +363,7 @@ const dsaVerdicts: Family = {
       let what: string;
       switch (mu.kind) {
         case 'sig-bit':
-          vsig = flipped(sig, mu.bit);
+          vsig = flipBit(sig, mu.bit);
           what = `a signature with bit ${mu.bit} flipped`;
           break;
         case 'sig-hint': {
@@ -394,15 +373,15 @@ const dsaVerdicts: Family = {
           break;
         }
         case 'sig-length':
-          vsig = resized(sig, mu.by);
+          vsig = resize(sig, sig.length + mu.by);
           what = `a signature ${mu.by > 0 ? 'longer' : 'shorter'} by ${Math.abs(mu.by)} byte(s)`;
           break;
         case 'pk-bit':
-          vpk = flipped(pk, mu.bit);
+          vpk = flipBit(pk, mu.bit);
           what = `a public key with bit ${mu.bit} flipped`;
           break;
         case 'pk-length':
-          vpk = resized(pk, mu.by);
+          vpk = resize(pk, pk.length + mu.by);
           what = `a public key ${mu.by > 0 ? 'longer' : 'shorter'} by ${Math.abs(mu.by)} byte(s)`;
           break;
         case 'ctx-256':
@@ -454,7 +433,7 @@ async function runFamily(fam: Family, ps: ParamSet, named: readonly Named[], see
       active = [];
       break;
     }
-    const cx = details.counterexample ? JSON.stringify(showValue(details.counterexample[0])) : 'none';
+    const cx = counterexampleText(details);
     const shownInput: Shown = { ...replay, path: details.counterexamplePath ?? '', counterexample: cx };
     const err = details.errorInstance;
     if (err instanceof ReferenceFailure) {

@@ -21,7 +21,7 @@ import type { Shown } from '../../model/case.ts';
 import { UnsupportedError, hasOp, type Backend, type Op } from '../../model/contract.ts';
 import { CrashError, TimeoutError } from '../../model/errors.ts';
 import { ALL_PARAMS, KEM, SEED, isKemParam, type DsaParam, type KemParam, type ParamSet } from '../../model/params.ts';
-import { propertySeed, showValue } from './property.ts';
+import { bytes, counterexampleText, cp, prop, propertySeed } from './property.ts';
 import type { AcrossBackendsSuite, FipsRule } from './suite.ts';
 
 export interface InteropOptions {
@@ -66,10 +66,6 @@ class Disagreement extends Error {
   }
 }
 
-const cp = (b: Uint8Array): Uint8Array => b.slice();
-const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-const MAX_SHRINKS = 48;
-
 async function call<T>(backend: string, op: Op, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
@@ -100,10 +96,6 @@ interface Check {
   op: Op;
   requires: Op[];
   make(x: Named, y: Named, ps: ParamSet): fc.IAsyncProperty<[unknown]>;
-}
-
-function prop<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<void>): fc.IAsyncProperty<[unknown]> {
-  return fc.asyncProperty(fc.limitShrink(arb, MAX_SHRINKS) as fc.Arbitrary<unknown>, (t) => body(t as T));
 }
 
 const kemSeeds = fc.record({ d: bytes(SEED.kemD), z: bytes(SEED.kemZ), m: bytes(SEED.kemM) });
@@ -221,7 +213,7 @@ async function runCheck(check: Check, x: Named, y: Named, ps: ParamSet, seed: nu
 
   const err = details.errorInstance;
   const replay = `seed ${details.seed}, path "${details.counterexamplePath}"`;
-  const cx = details.counterexample ? JSON.stringify(showValue(details.counterexample[0])) : 'none';
+  const cx = counterexampleText(details);
   const shownInput: Shown = { ...inputs, path: details.counterexamplePath ?? '', counterexample: cx };
   if (err instanceof Disagreement) {
     return {

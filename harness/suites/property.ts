@@ -28,8 +28,9 @@ export const DSA_RUNS = 12;
 /** Cap on shrink steps per arbitrary: a failing property on a slow backend still ends quickly. */
 const MAX_SHRINKS = 48;
 
-const cp = (b: Uint8Array): Uint8Array => b.slice();
-const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+// Shared with the interop and differential suites, which build fast-check properties the same way.
+export const cp = (b: Uint8Array): Uint8Array => b.slice();
+export const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const byteRange = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 
 
@@ -46,14 +47,14 @@ function short(b: Uint8Array): string {
   return `${b.length} bytes ${h.length > 64 ? h.slice(0, 64) + '…' : h}`;
 }
 
-function flipBit(b: Uint8Array, bit: number): Uint8Array {
+export function flipBit(b: Uint8Array, bit: number): Uint8Array {
   const out = b.slice();
   out[bit >> 3]! ^= 1 << (bit & 7);
   return out;
 }
 
 /** A wrong-length variant of a valid value: a prefix, or the value padded with zeros. */
-function resize(b: Uint8Array, len: number): Uint8Array {
+export function resize(b: Uint8Array, len: number): Uint8Array {
   if (len <= b.length) return b.slice(0, len);
   const out = new Uint8Array(len);
   out.set(b);
@@ -106,7 +107,8 @@ interface PropertyDef<P extends ParamSet> {
 type KemSeeds = { d: Uint8Array; z: Uint8Array; m: Uint8Array };
 const kemSeeds = fc.record({ d: bytes(SEED.kemD), z: bytes(SEED.kemZ), m: bytes(SEED.kemM) });
 
-function prop<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<void>): fc.IAsyncProperty<[unknown]> {
+/** A property over `arb` with shrinking capped at MAX_SHRINKS. */
+export function prop<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<void>): fc.IAsyncProperty<[unknown]> {
   return fc.asyncProperty(fc.limitShrink(arb, MAX_SHRINKS) as fc.Arbitrary<unknown>, (t) => body(t as T));
 }
 
@@ -445,6 +447,11 @@ export function showValue(v: unknown): unknown {
   return v;
 }
 
+/** fast-check's counterexample as the reports show it, or `none`. */
+export function counterexampleText(details: { counterexample: readonly unknown[] | null }): string {
+  return details.counterexample ? JSON.stringify(showValue(details.counterexample[0])) : 'none';
+}
+
 export interface PropertyRunOptions {
   seed: number;
   numRuns: number;
@@ -467,7 +474,7 @@ export async function checkProperty(name: string, ps: ParamSet, prop: fc.IAsyncP
     throw wrapped;
   }
   const message = err instanceof Error ? `${err.name === 'PropertyViolation' ? '' : `${err.name}: `}${err.message}` : String(err);
-  const counterexample = details.counterexample ? JSON.stringify(showValue(details.counterexample[0])) : 'none';
+  const counterexample = counterexampleText(details);
   const got: Shown = {
     seed: details.seed,
     path: details.counterexamplePath ?? '',
