@@ -4,10 +4,10 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../model/package.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = PACKAGE_ROOT;
 const SOURCE_DIRS = ['model', 'vectors', 'backends', 'harness', 'reports', 'cli', 'api', 'bin'];
 
 /** Which top-level folders each folder may import (besides itself). */

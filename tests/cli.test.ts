@@ -1,26 +1,14 @@
 // The CLI end to end, as a user runs it: a real process, real vectors, real files.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../model/results.ts';
+import { cli } from './cli-process.ts';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
 const MUTANTS = resolve(import.meta.dirname, 'fixtures', 'mutants');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string; results: Results; out: string }> {
   const out = mkdtempSync(join(tmpdir(), 'pqc-cli-'));

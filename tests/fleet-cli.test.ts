@@ -3,30 +3,19 @@
 // simulated by a PATH without it; the run uses the quick Go wrappers beside
 // noble and checks the one results.json and its report's compatibility matrix.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inCI } from '../model/config.ts';
 import type { Results } from '../model/results.ts';
 import { assertResults } from '../model/validate.ts';
 import { fleetArgv, fleetSpec, parseManifest, readFleet, selectFleet } from '../harness/fleet/registry.ts';
 import { splitCommand } from '../backends/process.ts';
+import { cli } from './cli-process.ts';
+import { PACKAGE_ROOT } from '../model/package.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'pqc-harness.js');
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20, env, cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const ROOT = PACKAGE_ROOT;
 
 /** A PATH with every folder of ours except those holding `go`: Go is missing, node and bash are not. */
 function pathWithoutGo(): string {

@@ -17,12 +17,12 @@ import type { Results } from '../model/results.ts';
 import { openHosted } from '../harness/hosts/index.ts';
 import { runConformance } from '../harness/runner.ts';
 import { evaluateGate } from '../reports/gate.ts';
+import { packagePath } from '../model/package.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const BORINGSSL = `process:node ${fixture('mw-boringssl-dialect.mjs')}`;
 const CRUCIBLE = `crucible:node ${fixture('crucible-noble.mjs')}`;
-const GO_WRAPPER = `${ROOT}build/go-fips/fipstest`;
+const GO_WRAPPER = packagePath('build/go-fips/fipstest');
 const GO = `process:env GODEBUG=fips140=on ACVP_WRAPPER=1 ${GO_WRAPPER}`;
 
 /** Run with these environment variables set for the fixture processes (they inherit the harness's environment). */

@@ -3,12 +3,10 @@
 // write into their inputs; wrappers that leave a grandchild holding their
 // pipes, take their time to exit, or send frames nobody asked for.
 
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { openProcessBackend } from '../backends/process.ts';
@@ -19,23 +17,12 @@ import type { Results } from '../model/results.ts';
 import { validateResults } from '../model/validate.ts';
 import { openHosted, type HostKind } from '../harness/hosts/index.ts';
 import { runConformance } from '../harness/runner.ts';
+import { cli } from './cli-process.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const hostile = (f: string) => `module:${fileURLToPath(new URL(`./fixtures/hostile/${f}`, import.meta.url))}`;
 const WRAPPER = fileURLToPath(new URL('./fixtures/mw-boringssl-dialect.mjs', import.meta.url));
-const CLI = join(ROOT, 'bin/pqc-harness.js');
 
 const bad = (r: Results, backend: string) => r.cases.filter((c) => c.backend === backend && c.status !== 'pass' && c.status !== 'skip');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 /** A process that runs: signalled to death it may linger as a zombie (state Z) until its new parent reaps it. */
 const alive = (pid: number): boolean => {

@@ -3,12 +3,10 @@
 // how much went, and a run full of megabyte messages still writes all of its
 // reports, small, and exits 1.
 
-import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
@@ -16,21 +14,10 @@ import { CAPS, capCaseText, capShown, capText, cutMarker } from '../model/limits
 import type { Results } from '../model/results.ts';
 import { validateResults } from '../model/validate.ts';
 import { MESSAGE_BYTES } from './fixtures/hostile/huge-messages.ts';
+import { cli } from './cli-process.ts';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
 const HUGE = resolve(import.meta.dirname, 'fixtures', 'hostile', 'huge-messages.ts');
 const ECHO = resolve(import.meta.dirname, 'fixtures', 'mw_echo.py');
-const sh = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await sh(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20, env: { ...process.env, ...env } });
-    return { code: 0, ...r };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 /** The longest a capped field can be: the cap, the ellipsis and the marker. */
 const within = (cap: number) => cap + `… ${cutMarker(Number.MAX_SAFE_INTEGER)}`.length;

@@ -13,9 +13,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../model/package.ts';
 
-export const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const REPO = PACKAGE_ROOT;
 
 interface LockEntry {
   version?: string;

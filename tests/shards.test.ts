@@ -1,27 +1,17 @@
 // Shards merged equal an unsharded real run: same cases, same statuses.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../model/results.ts';
 import { shardOf } from '../harness/runner.ts';
 import { fnv1a32 } from '../model/bytes.ts';
+import { cli, readRunResults } from './cli-process.ts';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'pqc-harness.js');
-const sh = promisify(execFile);
 
-async function cli(args: string[]): Promise<number> {
-  try {
-    await sh(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
-    return 0;
-  } catch (e) {
-    return (e as { code: number }).code;
-  }
-}
-const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+const read = readRunResults;
+const code = async (args: string[]) => (await cli(args)).code;
 const key = (r: Results) => r.cases.map((c) => `${c.backend} ${c.id} ${c.status}`).sort();
 
 describe('--shard i/n and report merge', () => {
@@ -40,15 +30,15 @@ describe('--shard i/n and report merge', () => {
     const args = ['run', '--backend', 'rust', '--suite', 'acvp', '--param', 'ML-KEM-768,ML-DSA-44'];
     const dirs = [1, 2, 3].map((i) => join(base, `shard${i}`));
     const codes = await Promise.all([
-      cli([...args, '--out', join(base, 'full')]),
-      ...dirs.map((d, i) => cli([...args, '--shard', `${i + 1}/3`, '--out', d])),
+      code([...args, '--out', join(base, 'full')]),
+      ...dirs.map((d, i) => code([...args, '--shard', `${i + 1}/3`, '--out', d])),
     ]);
     expect(codes).toEqual([0, 0, 0, 0]);
     const parts = dirs.map(read);
     for (const p of parts) expect(p.cases.length).toBeGreaterThan(50);
     expect(parts.reduce((n, p) => n + p.cases.length, 0)).toBe(read(join(base, 'full')).cases.length);
 
-    expect(await cli(['report', 'merge', ...dirs, '--out', join(base, 'merged')])).toBe(0);
+    expect(await code(['report', 'merge', ...dirs, '--out', join(base, 'merged')])).toBe(0);
     const merged = read(join(base, 'merged'));
     const full = read(join(base, 'full'));
     expect(key(merged)).toEqual(key(full));
