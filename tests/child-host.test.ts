@@ -15,6 +15,7 @@ import { openProcessBackend } from '../backends/process.ts';
 import { createNobleBackend } from '../backends/noble.ts';
 import { RejectedError, UnsupportedError } from '../model/contract.ts';
 import { CrashError, TimeoutError } from '../model/errors.ts';
+import { withEnv } from './with-env.ts';
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -276,17 +277,6 @@ describe('process: backends', () => {
   });
 });
 
-/** Opens as a run does outside `npm test`: the harness's own coverage off, so the child host takes the bundle. */
-async function withoutOwnCoverage<T>(open: () => Promise<T>): Promise<T> {
-  const saved = process.env['NODE_V8_COVERAGE'];
-  delete process.env['NODE_V8_COVERAGE'];
-  try {
-    return await open();
-  } finally {
-    if (saved !== undefined) process.env['NODE_V8_COVERAGE'] = saved;
-  }
-}
-
 describe('the bundled child (what the child, valgrind and ct hosts run in a checkout)', () => {
   it('serves a registry backend, and a seeded module of the package sharing its error classes', async () => {
     const noble = await bundledChild(parseSpec('noble'));
@@ -323,7 +313,7 @@ describe('the bundled child (what the child, valgrind and ct hosts run in a chec
   });
 
   it('serves the plain child host when the run is not collecting its own coverage', async () => {
-    const b = await withoutOwnCoverage(() => openHosted(parseSpec('noble'), 'child'));
+    const b = await withEnv({ NODE_V8_COVERAGE: undefined }, () => openHosted(parseSpec('noble'), 'child'));
     try {
       const children = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'args='], { encoding: 'utf8' });
       expect(children).toMatch(/\.cache\/bundles\/[0-9a-f]{16}\/harness\/hosts\/child-main\.mjs noble/);
@@ -335,7 +325,7 @@ describe('the bundled child (what the child, valgrind and ct hosts run in a chec
   });
 
   it("names the TypeScript sources in the child's stack traces", async () => {
-    await expect(withoutOwnCoverage(() => openHosted(parseSpec('json-abi:/nonexistent/libpqc.so'), 'child'))).rejects.toThrow(/backends\/json-abi\.ts:\d+/);
+    await expect(withEnv({ NODE_V8_COVERAGE: undefined }, () => openHosted(parseSpec('json-abi:/nonexistent/libpqc.so'), 'child'))).rejects.toThrow(/backends\/json-abi\.ts:\d+/);
   });
 
   it('is not used for a module outside the package, or one already JavaScript', async () => {

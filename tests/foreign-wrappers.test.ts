@@ -18,26 +18,13 @@ import { openHosted } from '../harness/hosts/index.ts';
 import { runConformance } from '../harness/runner.ts';
 import { evaluateGate } from '../reports/gate.ts';
 import { packagePath } from '../model/package.ts';
+import { withEnv } from './with-env.ts';
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const BORINGSSL = `process:node ${fixture('mw-boringssl-dialect.mjs')}`;
 const CRUCIBLE = `crucible:node ${fixture('crucible-noble.mjs')}`;
 const GO_WRAPPER = packagePath('build/go-fips/fipstest');
 const GO = `process:env GODEBUG=fips140=on ACVP_WRAPPER=1 ${GO_WRAPPER}`;
-
-/** Run with these environment variables set for the fixture processes (they inherit the harness's environment). */
-async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await f();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 const bad = (r: Results) => r.cases.filter((c) => c.status === 'fail' || c.status === 'crash' || c.status === 'timeout' || c.status === 'error');
 const count = (r: Results, pred: (c: Results['cases'][number]) => boolean) => r.cases.filter(pred).length;
