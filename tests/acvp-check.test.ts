@@ -12,13 +12,13 @@ import { main } from '../cli/main.ts';
 import { ACVP_FILES } from '../harness/suites/acvp.ts';
 import { checkResponse } from '../vectors/acvp-check.ts';
 import type { VectorSetDoc } from './acvp-derive.ts';
-import { captureConsole } from './capture-console.ts';
+import { captureOutput } from './capture-output.ts';
 import { readVectorJson } from './vector-json.ts';
 
 const SIGGEN = ACVP_FILES.dsaSigGenExpected;
 const SIGVER = ACVP_FILES.dsaSigVerExpected;
 
-const console_ = captureConsole();
+const console_ = captureOutput();
 const out = console_.lines;
 
 const dir = mkdtempSync(join(tmpdir(), 'pqc-acvp-check-'));

@@ -22,10 +22,10 @@ import { CrashError, TimeoutError } from '../model/errors.ts';
 import { readVectorSet } from '../vectors/acvp.ts';
 import { locate } from '../vectors/store.ts';
 import { answersByTest, derivePrompt, deriveExpected, type VectorSetDoc } from './acvp-derive.ts';
-import { captureConsole } from './capture-console.ts';
+import { captureOutput } from './capture-output.ts';
 import { readVectorJson } from './vector-json.ts';
 
-const console_ = captureConsole();
+const console_ = captureOutput();
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'pqc-acvp-'));
 

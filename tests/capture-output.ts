@@ -5,8 +5,8 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 
 export interface Output {
-  /** Everything captured since the last clear, one entry per call. */
-  lines: string[];
+  /** Everything captured since the last clear, one entry per call (one array: clear empties it). */
+  readonly lines: string[];
   text(): string;
   clear(): void;
 }
@@ -15,7 +15,7 @@ export function captureOutput(opts: { stderr?: boolean } = {}): Output {
   const out: Output = {
     lines: [],
     text: () => out.lines.join('\n'),
-    clear: () => void (out.lines = []),
+    clear: () => void (out.lines.length = 0),
   };
   beforeEach(() => {
     out.clear();
